@@ -1,0 +1,14 @@
+"""mmintern: INTERN, the general vision system, for OpenMMLab 2.0.
+
+Importing the package registers MetaNet and its layers in mmengine's root
+registries and makes mmengine checkpoints loadable with weights-only
+unpickling. It never imports mmdet or mmseg.
+"""
+from .registry import MODELS  # noqa: F401
+from .utils import allow_mmengine_checkpoints
+from .version import __version__
+from . import models  # noqa: F401,E402  (registers the public types)
+
+allow_mmengine_checkpoints()
+
+__all__ = ['__version__']

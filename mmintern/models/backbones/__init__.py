@@ -1,0 +1,5 @@
+from .metanet import MetaNet
+from .metanet_arch import MetaNetCfg, StageCfg
+from .metanet_archs import METANET_ARCHS
+
+__all__ = ['MetaNet', 'MetaNetCfg', 'StageCfg', 'METANET_ARCHS']

@@ -1,0 +1,13 @@
+from .attention_pool_dsm import AttentionPoolDSM, GlobalDSM, LocalGlobalDSM
+from .cross_covariance_attention import CrossCovarianceAttention
+from .local_dsm import LocalDSM
+from .mbconv import FusedMBConv, InvertedResidual, MBConv
+from .mixer_block import MixerBlock
+from .multihead_self_attention import MultiheadSelfAttention
+from .transformer_block import TransformerBlock
+
+__all__ = [
+    'AttentionPoolDSM', 'GlobalDSM', 'LocalGlobalDSM', 'LocalDSM',
+    'CrossCovarianceAttention', 'MultiheadSelfAttention', 'FusedMBConv',
+    'InvertedResidual', 'MBConv', 'MixerBlock', 'TransformerBlock'
+]

@@ -1,0 +1,75 @@
+"""Weights-only checkpoint loading that still reads mmengine checkpoints.
+
+torch >= 2.6 loads with ``weights_only=True`` by default, and mmengine
+0.10.7's training checkpoints carry a few non-tensor objects in their
+``meta`` (the message hub's ``HistoryBuffer``, numpy arrays and scalars), so
+``load_checkpoint`` and ``--resume`` fail. Instead of switching the safety
+off, we allow exactly those globals, and make mmengine's local loader ask for
+``weights_only=True`` explicitly, turning a refusal into an error that says
+what was refused and why.
+"""
+import pickle
+import re
+
+import numpy as np
+import torch
+from mmengine.logging.history_buffer import HistoryBuffer
+from mmengine.runner.checkpoint import CheckpointLoader
+
+__all__ = [
+    'SAFE_GLOBALS', 'UnsafeCheckpointError', 'allow_mmengine_checkpoints',
+    'load_weights_only'
+]
+
+
+def _numpy_globals() -> list:
+    # numpy 2 moved numpy.core to numpy._core; pickles name either path.
+    core = np._core if hasattr(np, '_core') else np.core
+    reconstruct, scalar = core.multiarray._reconstruct, core.multiarray.scalar
+    found = [np.ndarray, np.dtype, reconstruct, scalar]
+    # Checkpoints written under numpy 1 name the same functions numpy.core.*
+    found += [(reconstruct, 'numpy.core.multiarray._reconstruct'),
+              (scalar, 'numpy.core.multiarray.scalar')]
+    found += [type(np.dtype(t)) for t in (
+        np.bool_, np.int8, np.int16, np.int32, np.int64, np.uint8, np.uint16,
+        np.uint32, np.uint64, np.float16, np.float32, np.float64)]
+    return found
+
+
+SAFE_GLOBALS = [HistoryBuffer, *_numpy_globals()]
+
+
+class UnsafeCheckpointError(pickle.UnpicklingError):
+    """A checkpoint asked to unpickle something outside the allow-list."""
+
+
+def allow_mmengine_checkpoints() -> None:
+    """Add the globals that mmengine training checkpoints need."""
+    torch.serialization.add_safe_globals(SAFE_GLOBALS)
+
+
+def load_weights_only(filename: str, map_location=None):
+    """``torch.load(weights_only=True)`` with a clear refusal message."""
+    try:
+        return torch.load(filename, map_location=map_location,
+                          weights_only=True)
+    except pickle.UnpicklingError as e:
+        found = re.search(r'GLOBAL ([\w.]+)', str(e))
+        what = found.group(1) if found else 'a non-allow-listed object'
+        allowed = sorted({f'{g.__module__}.{g.__qualname__}'
+                          for g in SAFE_GLOBALS if not isinstance(g, tuple)})
+        raise UnsafeCheckpointError(
+            f'refused to load {filename}: it pickles {what}, which weights-'
+            'only loading does not allow (loading it could run arbitrary '
+            'code). Allowed beyond tensors and plain containers: '
+            f'{allowed}. Re-save the checkpoint as a plain state dict, or '
+            'convert it with a script in tools/model_converters/.') from e
+
+
+@CheckpointLoader.register_scheme(prefixes='', force=True)
+def _load_from_local(filename: str, map_location=None):
+    import os.path as osp
+    filename = osp.expanduser(filename)
+    if not osp.isfile(filename):
+        raise FileNotFoundError(f'checkpoint {filename} does not exist')
+    return load_weights_only(filename, map_location)
