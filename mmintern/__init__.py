@@ -5,10 +5,11 @@ registries and makes mmengine checkpoints loadable with weights-only
 unpickling. It never imports mmdet or mmseg.
 """
 from .registry import MODELS  # noqa: F401
-from .utils import allow_mmengine_checkpoints
+from .utils import allow_mmengine_checkpoints, register_sdpa_flop_handle
 from .version import __version__
 from . import models  # noqa: F401,E402  (registers the public types)
 
 allow_mmengine_checkpoints()
+register_sdpa_flop_handle()
 
 __all__ = ['__version__']

@@ -1,7 +1,8 @@
+from .complexity import register_sdpa_flop_handle, sdpa_flop_jit
 from .safe_checkpoint import (SAFE_GLOBALS, UnsafeCheckpointError,
                               allow_mmengine_checkpoints, load_weights_only)
 
 __all__ = [
     'SAFE_GLOBALS', 'UnsafeCheckpointError', 'allow_mmengine_checkpoints',
-    'load_weights_only'
+    'load_weights_only', 'register_sdpa_flop_handle', 'sdpa_flop_jit'
 ]

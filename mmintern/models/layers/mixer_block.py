@@ -50,14 +50,14 @@ class MixerBlock(BaseModule):
             feedforward_channels=int(tokens * token_expansion),
             act_cfg=dict(type='GELU'), add_identity=False)
         self.gamma1 = LayerScale(
-            out_channels, scale=layer_scale_init_value,
+            out_channels, layer_scale_init_value=layer_scale_init_value,
             data_format='channels_first')
         self.norm2 = nn.LayerNorm(out_channels)
         self.channel_mlp = FFN(
             embed_dims=out_channels,
             feedforward_channels=int(out_channels * expansion),
             act_cfg=dict(type='GELU'), add_identity=False)
-        self.gamma2 = LayerScale(out_channels, scale=layer_scale_init_value)
+        self.gamma2 = LayerScale(out_channels, layer_scale_init_value=layer_scale_init_value)
         self.drop_path = DropPath(drop_path_rate) \
             if drop_path_rate > 0 else nn.Identity()
 

@@ -66,7 +66,7 @@ class TransformerBlock(BaseModule):
         self.norm1 = nn.LayerNorm(in_channels)
         self.attn = ATTENTIONS[attention](
             in_channels, out_channels, num_heads=in_channels // head_dim)
-        self.gamma1 = LayerScale(out_channels, scale=layer_scale_init_value)
+        self.gamma1 = LayerScale(out_channels, layer_scale_init_value=layer_scale_init_value)
         if self.reduces:
             self.pool = nn.MaxPool2d(3, stride=stride, padding=1)
             self.shortcut = make_shortcut(in_channels, out_channels, stride)
@@ -77,7 +77,7 @@ class TransformerBlock(BaseModule):
                 feedforward_channels=int(in_channels * expansion),
                 act_cfg=dict(type='GELU'), add_identity=False)
             self.gamma2 = LayerScale(out_channels,
-                                     scale=layer_scale_init_value)
+                                     layer_scale_init_value=layer_scale_init_value)
             self.drop_path = DropPath(drop_path_rate) \
                 if drop_path_rate > 0 else nn.Identity()
 
