@@ -1,0 +1,7 @@
+_base_ = './metanet-b4_8xb128_in1k.py'
+
+# B15-style blocks are large: smaller per-GPU batch, activation checkpointing.
+model = dict(backbone=dict(arch='b15', drop_path_rate=0.3, with_cp=True))
+train_dataloader = dict(batch_size=32)
+val_dataloader = dict(batch_size=32)
+test_dataloader = val_dataloader

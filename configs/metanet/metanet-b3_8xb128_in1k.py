@@ -1,0 +1,3 @@
+_base_ = './metanet-b4_8xb128_in1k.py'
+
+model = dict(backbone=dict(arch='b3', drop_path_rate=0.0))
