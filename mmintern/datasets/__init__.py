@@ -1,0 +1,3 @@
+from .synthetic_shapes import SHAPE_CLASSES, write_shapes_coco
+
+__all__ = ['SHAPE_CLASSES', 'write_shapes_coco']

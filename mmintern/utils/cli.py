@@ -1,0 +1,39 @@
+"""What tools/train.py and tools/test.py share."""
+import os.path as osp
+
+import torch
+import torch.distributed as dist
+from mmengine.config import Config
+
+
+def apply_common_options(cfg: Config, args) -> Config:
+    """``--launcher``, ``--cfg-options`` and ``--work-dir`` (default:
+    ``work_dirs/<config name>``), as every OpenMMLab tool applies them."""
+    cfg.launcher = args.launcher
+    if args.cfg_options is not None:
+        cfg.merge_from_dict(args.cfg_options)
+    if args.work_dir is not None:
+        cfg.work_dir = args.work_dir
+    elif cfg.get('work_dir') is None:
+        cfg.work_dir = osp.join('./work_dirs',
+                                osp.splitext(osp.basename(args.config))[0])
+    return cfg
+
+
+def init_cpu_distributed(cfg: Config) -> None:
+    """Let torchrun jobs run on CPU-only machines (gloo backend).
+
+    mmengine's ``init_dist`` calls ``torch.cuda.set_device`` first and its
+    default DDP wrapper passes ``device_ids=[LOCAL_RANK]``; both fail without
+    a GPU. We start the gloo group ourselves (the Runner skips its own when a
+    group exists) and wrap without device ids.
+    """
+    if cfg.launcher != 'pytorch' or torch.cuda.is_available():
+        return
+    if not dist.is_initialized():
+        dist.init_process_group(backend='gloo')
+    if cfg.get('model_wrapper_cfg') is None:
+        cfg.model_wrapper_cfg = dict(
+            type='MMDistributedDataParallel',
+            broadcast_buffers=False,
+            find_unused_parameters=cfg.get('find_unused_parameters', False))
