@@ -9,7 +9,6 @@ off, we allow exactly those globals, and make mmengine's local loader ask for
 what was refused and why.
 """
 import pickle
-import re
 
 import numpy as np
 import torch
@@ -68,22 +67,32 @@ def allow_mmengine_checkpoints() -> None:
     torch.serialization.add_safe_globals(SAFE_GLOBALS)
 
 
+def _refusal_reason(message: str) -> str:
+    """The sentence of torch's refusal that names what was refused."""
+    _, marker, rest = message.partition('WeightsUnpickler error:')
+    lines = [line.strip() for line in (rest if marker else message)
+             .splitlines() if line.strip()]
+    if not marker:
+        lines = [line for line in lines if 'GLOBAL' in line] or lines
+    reason = lines[0] if lines else message
+    return reason.split(' Please use')[0]  # not advice to allow it
+
+
 def load_weights_only(filename: str, map_location=None):
     """``torch.load(weights_only=True)`` with a clear refusal message."""
     try:
         return torch.load(filename, map_location=map_location,
                           weights_only=True)
     except pickle.UnpicklingError as e:
-        found = re.search(r'GLOBAL ([\w.]+)', str(e))
-        what = found.group(1) if found else 'a non-allow-listed object'
+        reason = _refusal_reason(str(e))
         allowed = sorted({f'{g.__module__}.{g.__qualname__}'
                           for g in SAFE_GLOBALS if not isinstance(g, tuple)})
         raise UnsafeCheckpointError(
-            f'refused to load {filename}: it pickles {what}, which weights-'
-            'only loading does not allow (loading it could run arbitrary '
-            'code). Allowed beyond tensors and plain containers: '
-            f'{allowed}. Re-save the checkpoint as a plain state dict, or '
-            'convert it with a script in tools/model_converters/.') from e
+            f'refused to load {filename}: {reason} Weights-only loading '
+            'refuses code in checkpoints, since loading it could run it. '
+            f'Allowed beyond tensors and plain containers: {allowed}. '
+            'Re-save the checkpoint as a plain state dict, or convert it '
+            'with a script in tools/model_converters/.') from e
 
 
 @CheckpointLoader.register_scheme(prefixes='', force=True)

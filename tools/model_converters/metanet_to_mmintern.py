@@ -30,12 +30,17 @@ def main():
     arch = MetaNet.parse_arch(args.arch)
     state_dict = convert_released_checkpoint(load_weights_only(args.src),
                                              arch)
+    # Written as a classifier checkpoint ('backbone.' keys), which
+    # mmpretrain loads directly and det / seg configs read with
+    # init_cfg=dict(type='Pretrained', prefix='backbone.').
+    prefix = 'backbone.'
+    if not any(k.startswith(prefix) for k in state_dict):
+        state_dict = {prefix + k: v for k, v in state_dict.items()}
     # Prove the result fits: every key of the model filled, shapes equal.
     model = MetaNet(arch=arch, out_indices=-1)
-    prefix = 'backbone.'
-    backbone = {k[len(prefix):]: v for k, v in state_dict.items()
-                if k.startswith(prefix)} or state_dict
-    model.load_state_dict(backbone, strict=True)
+    model.load_state_dict(
+        {k[len(prefix):]: v for k, v in state_dict.items()
+         if k.startswith(prefix)}, strict=True)
     os.makedirs(osp.dirname(osp.abspath(args.dst)), exist_ok=True)
     torch.save(dict(state_dict=state_dict), args.dst)
     print(f'converted {len(state_dict)} tensors of MetaNet-{args.arch} to '

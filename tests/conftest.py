@@ -1,0 +1,19 @@
+import os.path as osp
+
+import pytest
+
+REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
+SHARED_DATA = osp.join(osp.dirname(REPO), 'shared', 'data')
+
+
+def config_path(*parts: str) -> str:
+    return osp.join(REPO, 'configs', *parts)
+
+
+@pytest.fixture(scope='session')
+def shapes_root(tmp_path_factory):
+    """A small synthetic shapes dataset in COCO layout."""
+    from mmintern.datasets import write_shapes_coco
+    root = str(tmp_path_factory.mktemp('shapes'))
+    write_shapes_coco(root, dict(train=16, val=8), seed=1)
+    return root

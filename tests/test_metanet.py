@@ -1,0 +1,197 @@
+"""MetaNet as a user meets it: named archs, sizes, the backbone contract."""
+import pytest
+import torch
+import torch.nn as nn
+from mmengine.analysis import get_model_complexity_info
+from mmengine.config import Config
+from mmengine.registry import MODELS, init_default_scope
+
+import mmintern  # noqa: F401
+from mmintern.models import METANET_ARCHS, MetaNet
+from conftest import config_path
+
+
+def build_classifier(arch: str):
+    cfg = Config.fromfile(config_path('metanet', 'metanet-b4_8xb128_in1k.py'))
+    cfg.model.backbone.arch = arch
+    init_default_scope('mmpretrain')
+    return MODELS.build(cfg.model).eval()
+
+
+def count_params(module: nn.Module) -> int:
+    return sum(p.numel() for p in module.parameters())
+
+
+def test_b4_matches_the_released_size():
+    model = build_classifier('b4')
+    info = get_model_complexity_info(model, (3, 224, 224), show_table=False,
+                                     show_arch=False)
+    assert info['params'] == count_params(model)
+    assert abs(info['params'] / 31.7e6 - 1) < 0.005
+    assert abs(info['flops'] / 3.17e9 - 1) < 0.03
+
+
+def test_b7_near_the_reported_size():
+    model = build_classifier('b7')
+    info = get_model_complexity_info(model, (3, 224, 224), show_table=False,
+                                     show_arch=False)
+    assert abs(info['params'] / 100.2e6 - 1) < 0.02
+    assert abs(info['flops'] / 7.26e9 - 1) < 0.02
+
+
+def test_family_grows_monotonically_and_b15_is_about_one_billion():
+    sizes = []
+    for name in [f'b{i}' for i in range(1, 16)]:
+        with torch.device('meta'):
+            sizes.append(count_params(MetaNet(name)))
+    assert sizes == sorted(sizes) and len(set(sizes)) == 15
+    assert 0.95e9 < sizes[-1] < 1.05e9
+
+
+def test_released_macro_layout():
+    b4, b15 = METANET_ARCHS['b4'], METANET_ARCHS['b15']
+    assert [s.depth for s in b4.stages] == [2, 3, 6, 6, 6, 12]
+    assert [s.width for s in b4.stages] == [32, 64, 128, 192, 192, 384]
+    assert [s.block for s in b4.stages] == ['mbconv'] * 4 + ['mhsa'] * 2
+    assert (b4.stem_width, b4.head_dim) == (32, 48)
+    assert [s.depth for s in b15.stages] == [4, 6, 12, 12, 12, 24]
+    assert [s.width for s in b15.stages] == [128, 256, 512, 768, 768, 1536]
+    assert [s.block for s in b15.stages] == (['fused_mbconv'] * 2 +
+                                             ['mbconv'] * 2 + ['xca'] * 2)
+    assert (b15.stem_width, b15.head_dim, b15.drop_path_rate) == (96, 64, .3)
+    for arch in (b4, b15):
+        assert [s.stride for s in arch.stages] == [1, 2, 2, 2, 1, 2]
+        assert [s.expansion for s in arch.stages] == [1, 4, 6, 3, 2, 5]
+
+
+@pytest.mark.parametrize('size', [(224, 224), (97, 130)])
+def test_dense_outputs_at_strides_4_8_16_32_any_resolution(size):
+    model = MetaNet('b1', out_indices=(1, 2, 4, 5)).eval()
+    assert model.head is None  # not requested, not built
+    h, w = size
+    with torch.no_grad():
+        outs = model(torch.randn(2, 3, h, w))
+    widths = [32, 64, 96, 192]
+    for out, stride, width in zip(outs, (4, 8, 16, 32), widths):
+        assert out.shape == (2, width, -(-h // stride), -(-w // stride))
+
+
+def test_pooled_head_feature_is_1280d():
+    model = MetaNet('b1').eval()
+    with torch.no_grad():
+        (feat, ) = model(torch.randn(2, 3, 64, 64))
+    assert feat.shape == (2, 1280)
+    assert MetaNet('b1', out_indices=(5, 6)).out_indices == (5, 6)
+
+
+def test_unknown_arch_lists_the_valid_names():
+    with pytest.raises(KeyError, match=r"unknown MetaNet arch 'b99'.*'b1'"):
+        MetaNet('b99')
+
+
+@pytest.mark.parametrize('arch, message', [
+    (dict(stem_width=8, stages=[dict(block='conv', depth=1, width=8,
+                                     expansion=1)]), 'unknown block type'),
+    (dict(stem_width=8, stages=[dict(block='mbconv', depth=1, width=8,
+                                     expansion=1, downsampler='pool')]),
+     'unknown downsampler'),
+    (dict(stem_width=8, stages=[dict(block='mbconv', depth=1, width=8,
+                                     expansion=1, kernel=5)]),
+     r"unknown keys \['kernel'\]"),
+    (dict(stem_width=8, head_dim=32, stages=[
+        dict(block='mhsa', depth=1, width=48, expansion=1)]),
+     'width 8 is not a multiple of head_dim 32'),
+])
+def test_bad_arch_dicts_name_the_problem(arch, message):
+    with pytest.raises((KeyError, ValueError), match=message):
+        MetaNet(arch)
+
+
+def test_out_indices_out_of_range():
+    with pytest.raises(IndexError, match='pooled head vector is 6'):
+        MetaNet('b1', out_indices=(7, ))
+
+
+def test_every_block_type_and_downsampler_runs_and_trains():
+    stage = dict(expansion=2, stride=2)
+    arch = dict(stem_width=16, head_dim=16, stages=[
+        dict(block='fused_mbconv', depth=2, width=16, expansion=1, stride=1),
+        dict(block='mbconv', depth=1, width=32, downsampler='l_dsm', **stage),
+        dict(block='mixer', depth=2, width=32, **stage),
+        dict(block='xca', depth=2, width=48, downsampler='lg_dsm', **stage),
+        dict(block='mhsa', depth=2, width=64, downsampler='g_dsm', **stage),
+    ])
+    model = MetaNet(arch, out_indices=(1, 2, 3, 4, 5))
+    outs = model(torch.randn(2, 3, 75, 64))
+    assert [tuple(o.shape[1:]) for o in outs[:-1]] == [
+        (32, 19, 16), (32, 10, 8), (48, 5, 4), (64, 3, 2)]
+    sum(o.float().mean() for o in outs).backward()
+    assert all(p.grad is not None for p in model.parameters())
+
+
+def test_frozen_stages_and_norm_eval():
+    model = MetaNet('b1', frozen_stages=2, norm_eval=True).train()
+    for name, param in model.named_parameters():
+        frozen = name.startswith(('stem.', 'stages.0.', 'stages.1.'))
+        assert param.requires_grad is not frozen, name
+    assert not model.stem.training and not model.stages[1].training
+    assert model.stages[2].training
+    bns = [m for m in model.modules() if isinstance(m, nn.BatchNorm2d)]
+    assert bns and not any(m.training for m in bns)
+    full = MetaNet('b1', frozen_stages=7)
+    assert not any(p.requires_grad for p in full.parameters())
+    with pytest.raises(ValueError, match=r'frozen_stages must be in \[-1, 7\]'):
+        MetaNet('b1', frozen_stages=8)
+
+
+def test_with_cp_gives_the_same_outputs_and_gradients():
+    torch.manual_seed(0)
+    plain = MetaNet('b1', out_indices=(2, 5))
+    ckpt = MetaNet('b1', out_indices=(2, 5), with_cp=True)
+    ckpt.load_state_dict(plain.state_dict())
+    x = torch.randn(2, 3, 64, 64)
+    grads = []
+    for model in (plain, ckpt):
+        model.train()
+        out = model(x)
+        sum(o.sum() for o in out).backward()
+        grads.append([p.grad.clone() for p in model.parameters()])
+    for a, b in zip(*grads):
+        torch.testing.assert_close(a, b)
+
+
+def test_drop_path_rises_linearly_to_the_given_rate():
+    model = MetaNet('b1', drop_path_rate=0.3)
+    # Released stage-entry attention blocks have no drop path.
+    rates = [getattr(b.drop_path, 'drop_prob', 0.)
+             for s in model.stages for b in s.blocks if hasattr(b, 'drop_path')]
+    assert rates[0] == 0 and rates[-1] == pytest.approx(0.3)
+    assert all(b > a for a, b in zip(rates[1:], rates[2:]))
+    assert MetaNet('b15').arch.drop_path_rate == 0.3
+
+
+def test_layer_depth_for_layerwise_lr_decay():
+    model = MetaNet('b4')
+    depth = model.arch.depth  # 35 blocks
+    assert model.get_layer_depth('backbone.stem.conv.weight',
+                                 'backbone.') == (0, depth + 2)
+    assert model.get_layer_depth('backbone.stages.0.blocks.0.dw.conv.weight',
+                                 'backbone.')[0] == 1
+    assert model.get_layer_depth('backbone.stages.5.blocks.11.norm1.weight',
+                                 'backbone.')[0] == depth
+    assert model.get_layer_depth('backbone.head.conv.weight',
+                                 'backbone.')[0] == depth + 1
+    assert model.get_layer_depth('head.fc.weight', 'backbone.')[0] == \
+        depth + 1
+
+
+def test_blocks_start_as_their_shortcut():
+    # Zero-initialised last BN and 1e-6 LayerScale: a fresh block is
+    # (nearly) its shortcut, as released.
+    model = MetaNet('b1', out_indices=(5, ))
+    model.init_weights()
+    block = model.stages[2].blocks[1]
+    assert torch.count_nonzero(block.project.norm.weight) == 0
+    x = torch.randn(1, block.in_channels, 8, 8)
+    block.eval()
+    torch.testing.assert_close(block(x), x)
