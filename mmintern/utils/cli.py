@@ -32,8 +32,11 @@ def init_cpu_distributed(cfg: Config) -> None:
         return
     if not dist.is_initialized():
         dist.init_process_group(backend='gloo')
+        print(f'gloo process group on CPU: rank {dist.get_rank()} of '
+              f'{dist.get_world_size()}', flush=True)
     if cfg.get('model_wrapper_cfg') is None:
         cfg.model_wrapper_cfg = dict(
             type='MMDistributedDataParallel',
+            device_ids=None,  # CPU modules take none
             broadcast_buffers=False,
             find_unused_parameters=cfg.get('find_unused_parameters', False))
