@@ -167,7 +167,7 @@ def test_drop_path_rises_linearly_to_the_given_rate():
              for s in model.stages for b in s.blocks if hasattr(b, 'drop_path')]
     assert rates[0] == 0 and rates[-1] == pytest.approx(0.3)
     assert all(b > a for a, b in zip(rates[1:], rates[2:]))
-    assert MetaNet('b15').arch.drop_path_rate == 0.3
+    assert METANET_ARCHS['b15'].drop_path_rate == 0.3
 
 
 def test_layer_depth_for_layerwise_lr_decay():

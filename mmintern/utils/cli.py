@@ -1,9 +1,32 @@
 """What tools/train.py and tools/test.py share."""
+import argparse
+import os
 import os.path as osp
 
 import torch
 import torch.distributed as dist
-from mmengine.config import Config
+from mmengine.config import Config, DictAction
+
+
+def add_common_arguments(parser: argparse.ArgumentParser) -> None:
+    """The arguments every OpenMMLab tool takes, after the tool's own."""
+    parser.add_argument('--work-dir', help='where to save logs and results')
+    parser.add_argument('--amp', action='store_true',
+                        help='automatic mixed precision')
+    parser.add_argument(
+        '--cfg-options', nargs='+', action=DictAction,
+        help='override config settings, e.g. model.backbone.arch=b1')
+    parser.add_argument('--launcher', default='none',
+                        choices=['none', 'pytorch', 'slurm', 'mpi'])
+    parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
+
+
+def parse_tool_args(parser: argparse.ArgumentParser) -> argparse.Namespace:
+    add_common_arguments(parser)
+    args = parser.parse_args()
+    # torch.distributed.launch passes --local-rank, torchrun sets the env.
+    os.environ.setdefault('LOCAL_RANK', str(args.local_rank))
+    return args
 
 
 def apply_common_options(cfg: Config, args) -> Config:
