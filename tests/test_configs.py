@@ -10,9 +10,10 @@ from mmengine.registry import MODELS, init_default_scope
 from conftest import REPO
 
 CONFIGS = sorted(
-    osp.relpath(p, REPO)
-    for p in glob.glob(osp.join(REPO, 'configs', '**', '*.py'),
-                       recursive=True) if '_base_' not in p)
+    osp.relpath(p, REPO) for pattern in ('configs/**/*.py',
+                                         'projects/*/configs/*.py')
+    for p in glob.glob(osp.join(REPO, pattern), recursive=True)
+    if '_base_' not in p)
 
 
 def build(config: str):
@@ -24,9 +25,9 @@ def build(config: str):
 
 
 def test_every_config_is_covered():
-    assert len(CONFIGS) >= 21
+    assert len(CONFIGS) >= 22
     assert {c.split(osp.sep)[1] for c in CONFIGS} == {
-        'metanet', 'mmdet', 'mmseg', 'demo'}
+        'metanet', 'mmdet', 'mmseg', 'demo', 'metanet_retinanet'}
 
 
 @pytest.mark.parametrize('config', CONFIGS)
@@ -54,7 +55,8 @@ def test_config_builds_and_runs_forward(config):
                 scale_factor=(1., 1.), pad_shape=(size, size),
                 batch_input_shape=(size, size)))
             feats = model.extract_feat(x)
+            first = 8 if cfg.model.type == 'RetinaNet' else 4
             assert [f.shape[-1] for f in feats] == [
-                size // s for s in (4, 8, 16, 32, 64)]
+                size // (first * 2**i) for i in range(5)]
             (result, ) = model.predict(x, [sample])
             assert result.pred_instances.bboxes.shape[-1] == 4

@@ -6,7 +6,12 @@ cd "$(dirname "$0")/.."
 PY=${PYTHON:-python3}
 VENV=.venv
 [ -x "$VENV/bin/python" ] || "$PY" -m venv "$VENV"
-pip_() { "$VENV/bin/python" -m pip install --disable-pip-version-check -q "$@"; }
+# The machine's pip config names local index folders that lack most packages;
+# pip warns once per package about each. Those lines are noise, not errors.
+pip_() {
+  "$VENV/bin/python" -m pip install --disable-pip-version-check -q "$@" 2>&1 \
+    | { grep -v '^WARNING: Location .* is ignored' || true; }
+}
 have() { "$VENV/bin/python" - "$@" <<'PYEOF'
 import sys
 from importlib.metadata import version, PackageNotFoundError
