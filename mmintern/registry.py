@@ -8,18 +8,39 @@ each other. They also register in the child registries below, whose scope is
 explicit ``type='mmintern.MetaNet'`` form (a scoped name is looked up in
 that registry only, not in its parents).
 """
+from mmengine.registry import DATASETS as ROOT_DATASETS
+from mmengine.registry import METRICS as ROOT_METRICS
 from mmengine.registry import MODELS as ROOT_MODELS
 from mmengine.registry import Registry
 
-__all__ = ['ROOT_MODELS', 'MODELS', 'register_model']
+__all__ = [
+    'ROOT_MODELS', 'MODELS', 'DATASETS', 'METRICS', 'register_model',
+    'register_dataset', 'register_metric'
+]
 
 MODELS = Registry(
     'model', parent=ROOT_MODELS, scope='mmintern',
     locations=['mmintern.models'])
+DATASETS = Registry(
+    'dataset', parent=ROOT_DATASETS, scope='mmintern',
+    locations=['mmintern.datasets'])
+METRICS = Registry(
+    'metric', parent=ROOT_METRICS, scope='mmintern',
+    locations=['mmintern.evaluation'])
 
 
-def register_model(cls):
-    """Class decorator: register a model type in the root and in mmintern."""
-    ROOT_MODELS.register_module(module=cls)
-    MODELS.register_module(module=cls)
-    return cls
+def _registrar(root: Registry, child: Registry):
+
+    def register(cls):
+        root.register_module(module=cls)
+        child.register_module(module=cls)
+        return cls
+
+    register.__doc__ = (f'Class decorator: register a type in the root '
+                        f'{root.name!r} registry and in mmintern\'s.')
+    return register
+
+
+register_model = _registrar(ROOT_MODELS, MODELS)
+register_dataset = _registrar(ROOT_DATASETS, DATASETS)
+register_metric = _registrar(ROOT_METRICS, METRICS)
