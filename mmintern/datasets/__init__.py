@@ -1,3 +1,11 @@
+from .percentage_dataset import PercentageDataset
+from .percentage_split import (class_proportional_split, image_split,
+                               read_split_file, split_statistics,
+                               write_split_file)
 from .synthetic_shapes import SHAPE_CLASSES, write_shapes_coco
 
-__all__ = ['SHAPE_CLASSES', 'write_shapes_coco']
+__all__ = [
+    'SHAPE_CLASSES', 'write_shapes_coco', 'PercentageDataset',
+    'class_proportional_split', 'image_split', 'split_statistics',
+    'write_split_file', 'read_split_file'
+]

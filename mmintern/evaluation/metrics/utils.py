@@ -1,0 +1,31 @@
+"""Reading data samples into numpy, without importing mmdet."""
+from typing import Any, Optional
+
+import numpy as np
+
+
+def field(sample: Any, key: str, default: Any = None) -> Any:
+    """``sample[key]`` of a dict or a data element, ``default`` if absent."""
+    # Dicts (what mmengine's Evaluator passes, from ``to_dict()``) and
+    # mmengine's data elements both have ``get``.
+    value = sample.get(key, None) if sample is not None else None
+    return default if value is None else value
+
+
+def to_numpy(value: Any, dtype: Optional[type] = np.float64) -> np.ndarray:
+    """A tensor, an mmdet box type or an array-like as a numpy array."""
+    # mmdet's box types (HorizontalBoxes) keep their tensor in ``.tensor``.
+    if hasattr(value, 'tensor'):
+        value = value.tensor
+    if hasattr(value, 'detach'):
+        value = value.detach().cpu().numpy()
+    return np.asarray(value, dtype=dtype)
+
+
+def require(sample: Any, key: str, where: str) -> Any:
+    """``sample[key]``, or a KeyError naming what is missing and what is."""
+    value = field(sample, key)
+    if value is None:
+        present = list(sample.keys()) if hasattr(sample, 'keys') else []
+        raise KeyError(f'{where} has no {key!r}; it has {present}')
+    return value
