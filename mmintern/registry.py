@@ -9,13 +9,15 @@ explicit ``type='mmintern.MetaNet'`` form (a scoped name is looked up in
 that registry only, not in its parents).
 """
 from mmengine.registry import DATASETS as ROOT_DATASETS
+from mmengine.registry import EVALUATOR as ROOT_EVALUATOR
 from mmengine.registry import METRICS as ROOT_METRICS
 from mmengine.registry import MODELS as ROOT_MODELS
 from mmengine.registry import Registry
 
 __all__ = [
-    'ROOT_MODELS', 'MODELS', 'DATASETS', 'METRICS', 'register_model',
-    'register_dataset', 'register_metric'
+    'ROOT_MODELS', 'MODELS', 'DATASETS', 'METRICS', 'EVALUATOR',
+    'register_model', 'register_dataset', 'register_metric',
+    'register_evaluator'
 ]
 
 MODELS = Registry(
@@ -26,6 +28,9 @@ DATASETS = Registry(
     locations=['mmintern.datasets'])
 METRICS = Registry(
     'metric', parent=ROOT_METRICS, scope='mmintern',
+    locations=['mmintern.evaluation'])
+EVALUATOR = Registry(
+    'evaluator', parent=ROOT_EVALUATOR, scope='mmintern',
     locations=['mmintern.evaluation'])
 
 
@@ -44,3 +49,4 @@ def _registrar(root: Registry, child: Registry):
 register_model = _registrar(ROOT_MODELS, MODELS)
 register_dataset = _registrar(ROOT_DATASETS, DATASETS)
 register_metric = _registrar(ROOT_METRICS, METRICS)
+register_evaluator = _registrar(ROOT_EVALUATOR, EVALUATOR)

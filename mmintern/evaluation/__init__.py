@@ -1,7 +1,11 @@
-"""Evaluation of mmintern: metrics registered in mmengine's root METRICS.
+"""Evaluation of mmintern: metrics mm* lack and the GV-B table.
 
-Importing it registers the metrics; it never imports mmdet or mmseg.
+Importing it registers them; it never imports mmdet or mmseg.
 """
+from .gvb import GVBEvaluator, gvb_datasets, reference_row, reference_rows
 from .metrics import CityPersonsMissRate, WiderFaceAP
 
-__all__ = ['CityPersonsMissRate', 'WiderFaceAP']
+__all__ = [
+    'CityPersonsMissRate', 'WiderFaceAP', 'GVBEvaluator', 'gvb_datasets',
+    'reference_row', 'reference_rows'
+]
