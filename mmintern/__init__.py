@@ -7,7 +7,7 @@ unpickling. It never imports mmdet or mmseg.
 from .registry import MODELS  # noqa: F401
 from .utils import allow_mmengine_checkpoints, register_sdpa_flop_handle
 from .version import __version__
-from . import datasets, evaluation, models  # noqa: F401,E402  (registers)
+from . import datasets, engine, evaluation, models  # noqa: F401,E402
 
 allow_mmengine_checkpoints()
 register_sdpa_flop_handle()

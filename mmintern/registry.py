@@ -10,6 +10,7 @@ that registry only, not in its parents).
 """
 from mmengine.registry import DATASETS as ROOT_DATASETS
 from mmengine.registry import EVALUATOR as ROOT_EVALUATOR
+from mmengine.registry import HOOKS as ROOT_HOOKS
 from mmengine.registry import METRICS as ROOT_METRICS
 from mmengine.registry import MODELS as ROOT_MODELS
 from mmengine.registry import Registry
@@ -17,7 +18,7 @@ from mmengine.registry import Registry
 __all__ = [
     'ROOT_MODELS', 'MODELS', 'DATASETS', 'METRICS', 'EVALUATOR',
     'register_model', 'register_dataset', 'register_metric',
-    'register_evaluator'
+    'register_evaluator', 'HOOKS', 'register_hook'
 ]
 
 MODELS = Registry(
@@ -29,6 +30,9 @@ DATASETS = Registry(
 METRICS = Registry(
     'metric', parent=ROOT_METRICS, scope='mmintern',
     locations=['mmintern.evaluation'])
+HOOKS = Registry(
+    'hook', parent=ROOT_HOOKS, scope='mmintern',
+    locations=['mmintern.engine'])
 EVALUATOR = Registry(
     'evaluator', parent=ROOT_EVALUATOR, scope='mmintern',
     locations=['mmintern.evaluation'])
@@ -50,3 +54,4 @@ register_model = _registrar(ROOT_MODELS, MODELS)
 register_dataset = _registrar(ROOT_DATASETS, DATASETS)
 register_metric = _registrar(ROOT_METRICS, METRICS)
 register_evaluator = _registrar(ROOT_EVALUATOR, EVALUATOR)
+register_hook = _registrar(ROOT_HOOKS, HOOKS)

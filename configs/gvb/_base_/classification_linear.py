@@ -1,0 +1,59 @@
+# GV-B classification protocol: the backbone frozen (BN in eval), a linear
+# head on its pooled feature, trained with SGD on `percentage`% of the
+# training set (class-proportional, seeded), no augmentation: short side 224
+# + centre crop. tools/gvb.py swaps in the backbone under test; the runner
+# also offers the fast cached-feature linear probe for this protocol.
+_base_ = ['mmpretrain::_base_/default_runtime.py']
+custom_imports = dict(imports=['mmintern'], allow_failed_imports=False)
+
+gvb_root = '{{$GVB_DATA_ROOT:data/gvb}}'
+percentage = float('{{$GVB_PERCENTAGE:10}}')
+split_seed = int('{{$GVB_SEED:0}}')
+
+model = dict(
+    type='ImageClassifier',
+    backbone=dict(type='MetaNet', arch='b4', out_indices=-1),
+    neck=None,
+    head=dict(
+        type='LinearClsHead',
+        num_classes=1000,  # set by each dataset config
+        in_channels=1280,
+        loss=dict(type='CrossEntropyLoss', loss_weight=1.0)))
+data_preprocessor = dict(
+    mean=[123.675, 116.28, 103.53], std=[58.395, 57.12, 57.375], to_rgb=True)
+
+pipeline = [
+    dict(type='LoadImageFromFile'),
+    dict(type='ResizeEdge', scale=224, edge='short'),
+    dict(type='CenterCrop', crop_size=224),
+    dict(type='PackInputs'),
+]
+train_dataloader = dict(
+    batch_size=32,
+    num_workers=2,
+    sampler=dict(type='InfiniteSampler', shuffle=True),
+    dataset=dict(type='PercentageDataset', task='classification',
+                 percentage=percentage, seed=split_seed))
+val_dataloader = dict(
+    batch_size=64,
+    num_workers=2,
+    sampler=dict(type='DefaultSampler', shuffle=False))
+test_dataloader = val_dataloader
+val_evaluator = dict(type='Accuracy', topk=(1, ))
+test_evaluator = val_evaluator
+
+# GV-B: SGD, lr 0.01, momentum 0.9, 10k iterations (the grid over lr,
+# weight decay and momentum is the runner's job).
+optim_wrapper = dict(
+    optimizer=dict(type='SGD', lr=0.01, momentum=0.9, weight_decay=1e-4))
+param_scheduler = dict(type='CosineAnnealingLR', T_max=10000, by_epoch=False)
+train_cfg = dict(type='IterBasedTrainLoop', max_iters=10000,
+                 val_interval=10000)
+val_cfg = dict()
+test_cfg = dict()
+custom_hooks = [dict(type='FrozenBackboneHook')]
+default_hooks = dict(
+    checkpoint=dict(type='CheckpointHook', by_epoch=False, interval=2000,
+                    max_keep_ckpts=1),
+    logger=dict(type='LoggerHook', interval=100))
+log_processor = dict(by_epoch=False)

@@ -1,0 +1,4 @@
+"""Training and evaluation utilities of mmintern."""
+from .hooks import FrozenBackboneHook
+
+__all__ = ['FrozenBackboneHook']
