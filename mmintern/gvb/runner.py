@@ -1,0 +1,408 @@
+"""The GV-B loop behind ``tools/gvb.py``.
+
+For each selected dataset config (``<config_root>/<task>/<name>.py``) and
+each percentage of training data: skip it if ``results.json`` already has
+it, record it as missing if its data folder is not there, else load the
+config with the backbone under test and run it; then make the GV-B table,
+its Markdown and its plots. One dataset's failure is recorded and the loop
+goes on.
+"""
+import copy
+import gc
+import os
+import os.path as osp
+import time
+import traceback
+from dataclasses import dataclass, field
+from typing import Dict, List, Optional, Sequence
+
+from mmengine.config import Config
+from mmengine.logging import print_log
+
+from mmintern.evaluation.gvb import GVBEvaluator, gvb_datasets, reference_row
+from mmintern.evaluation.gvb.reference import TASKS, GVBDataset
+from .backbone_spec import BackboneSpec, apply_backbone
+from .report import markdown_report, plot_data_efficiency, plot_tasks
+from .results import (DONE, FAILED, ResultStore, percentage_key,
+                      write_json_atomic)
+
+PROBES = ('fast', 'sgd')
+
+
+@dataclass
+class Job:
+    """One dataset config of the benchmark."""
+    task: str
+    name: str
+    config: str
+
+
+@dataclass
+class RunSettings:
+    """What ``tools/gvb.py`` was asked to do; see its ``--help``."""
+    spec: BackboneSpec
+    tasks: Sequence[str] = TASKS
+    datasets: Optional[Sequence[str]] = None
+    percentages: Sequence[float] = (10., )
+    data_root: str = 'data/gvb'
+    work_dir: str = 'work_dirs/gvb'
+    config_root: str = 'configs/gvb'
+    reference: str = 'Up-A R50'
+    probe: str = 'fast'
+    cfg_options: Optional[dict] = None
+    # Filled while running.
+    missing: Dict[str, List[dict]] = field(default_factory=dict)
+    failed: Dict[str, Dict[str, str]] = field(default_factory=dict)
+
+
+# Selecting the work.
+
+
+def find_jobs(config_root: str, tasks: Sequence[str],
+              datasets: Optional[Sequence[str]]):
+    """The dataset configs to run, in benchmark order.
+
+    Args:
+        config_root (str): The folder with ``<task>/<name>.py``.
+        tasks (Sequence[str]): The tasks to run.
+        datasets (Sequence[str], optional): Only these GV-B datasets.
+
+    Returns:
+        tuple[list[Job], list[str]]: The jobs, and the selected GV-B
+        datasets that have no config under ``config_root``.
+    """
+    known = gvb_datasets()
+    unknown_tasks = [t for t in tasks if t not in TASKS]
+    if unknown_tasks:
+        raise KeyError(f'unknown GV-B tasks {unknown_tasks}; valid: '
+                       f'{list(TASKS)}')
+    if datasets is not None:
+        unknown = [d for d in datasets if d not in known]
+        if unknown:
+            raise KeyError(f'unknown GV-B datasets {unknown}; valid: '
+                           f'{list(known)}')
+    jobs, not_configured = [], []
+    for name, dataset in known.items():
+        if dataset.task not in tasks or \
+                (datasets is not None and name not in datasets):
+            continue
+        path = osp.join(config_root, dataset.task, f'{name}.py')
+        if osp.isfile(path):
+            jobs.append(Job(dataset.task, name, path))
+        else:
+            not_configured.append(name)
+    return jobs, not_configured
+
+
+def check_checkpoint(spec: BackboneSpec) -> None:
+    """Fail before the loop, not once per dataset, on a missing file."""
+    ckpt = spec.checkpoint
+    if ckpt is not None and '://' not in ckpt and not osp.isfile(ckpt):
+        raise FileNotFoundError(
+            f'the checkpoint {ckpt!r} of the backbone spec {spec.source} '
+            'does not exist')
+
+
+# One dataset.
+
+
+def load_config(job: Job, settings: RunSettings, percentage: float,
+                work_dir: str) -> Config:
+    """The dataset config with the backbone under test and the options."""
+    # The configs read these when they are parsed (see the README).
+    os.environ['GVB_DATA_ROOT'] = settings.data_root
+    os.environ['GVB_PERCENTAGE'] = f'{percentage:g}'
+    cfg = Config.fromfile(job.config)
+    gvb = cfg.get('gvb') or {}
+    if gvb.get('dataset', job.name) != job.name:
+        raise ValueError(f'{job.config} says gvb.dataset='
+                         f'{gvb["dataset"]!r}, but its file name says '
+                         f'{job.name!r}')
+    apply_backbone(cfg, settings.spec, job.task)
+    if settings.cfg_options:
+        cfg.merge_from_dict(settings.cfg_options)
+    cfg.work_dir = work_dir
+    cfg.launcher = 'none'
+    return cfg
+
+
+def to_gvb_metrics(raw: Dict[str, float], cfg: Config,
+                   dataset: GVBDataset) -> Dict[str, float]:
+    """The evaluator's metrics under their GV-B names.
+
+    ``gvb.metric_keys`` names the evaluator key of each GV-B metric; the
+    optional ``gvb.metric_scale`` multiplies it (e.g. 100 for mmdet's VOC
+    mAP, a fraction, where GV-B reports percent).
+    """
+    gvb = cfg.get('gvb') or {}
+    keys = gvb.get('metric_keys')
+    if not keys:
+        raise KeyError(f'the config of {dataset.name} has no '
+                       'gvb.metric_keys mapping its GV-B metrics '
+                       f'{list(dataset.metrics)} to evaluator keys')
+    scale = gvb.get('metric_scale') or {}
+    metrics = {}
+    for metric in dataset.metrics:
+        if metric not in keys:
+            raise KeyError(f'gvb.metric_keys of {dataset.name} has no '
+                           f'{metric!r}; it has {sorted(keys)}')
+        if keys[metric] not in raw:
+            raise KeyError(f'the evaluator reported {sorted(raw)}, not '
+                           f'{keys[metric]!r} (gvb.metric_keys.{metric})')
+        metrics[metric] = float(raw[keys[metric]]) * float(
+            scale.get(metric, 1))
+    return metrics
+
+
+def _feature_loader(loader_cfg):
+    """A dataloader that visits every sample once, in order."""
+    from mmengine.runner import Runner
+    loader_cfg = copy.deepcopy(loader_cfg)
+    # The training loader's InfiniteSampler would never end.
+    loader_cfg['sampler'] = dict(type='DefaultSampler', shuffle=False)
+    loader_cfg.pop('batch_sampler', None)
+    return Runner.build_dataloader(loader_cfg, seed=0)
+
+
+def run_fast_probe(cfg: Config, dataset: GVBDataset) -> dict:
+    """Linear probe on cached frozen features (classification only).
+
+    The frozen backbone's features of the (percentage) training set and of
+    the test set are extracted once into ``{work_dir}/features`` and the
+    probe is solved on them (``mmintern.engine.linear_probe``); the
+    config's optional ``gvb.fast_probe`` dict holds keyword arguments of
+    ``fit_linear_probe`` (``weight_decays``, ``max_iter``, ...).
+    """
+    import torch
+    from mmengine.logging import MMLogger
+    from mmengine.registry import MODELS, init_default_scope
+
+    from mmintern.engine.linear_probe import (accuracy, extract_features,
+                                              fit_linear_probe,
+                                              mean_per_class_accuracy,
+                                              predict)
+    init_default_scope(cfg.get('default_scope', 'mmpretrain'))
+    # A logger with a file is where mmengine dumps the initialisation of
+    # every parameter (instead of the console), and the probe's log stays
+    # next to its features.
+    MMLogger.get_instance(
+        f'gvb_{osp.basename(cfg.work_dir)}_{time.time_ns()}',
+        log_file=osp.join(cfg.work_dir, 'fast_probe.log'), file_mode='a')
+    model_cfg = copy.deepcopy(cfg.model)
+    # As the Runner does: the top-level data_preprocessor is the model's.
+    if cfg.get('data_preprocessor') is not None:
+        model_cfg.setdefault('data_preprocessor', cfg.data_preprocessor)
+    model = MODELS.build(model_cfg)
+    model.init_weights()  # loads the spec's checkpoint
+    model.to('cuda' if torch.cuda.is_available() else 'cpu')
+    cache = osp.join(cfg.work_dir, 'features')
+    train_x, train_y = extract_features(
+        model, _feature_loader(cfg.train_dataloader),
+        osp.join(cache, 'train.pth'))
+    test_x, test_y = extract_features(
+        model, _feature_loader(cfg.test_dataloader),
+        osp.join(cache, 'test.pth'))
+    del model
+    num_classes = cfg.model.head.num_classes
+    # Optional solver settings of the config, e.g. a weight-decay grid.
+    options = dict((cfg.get('gvb') or {}).get('fast_probe') or {})
+    probe = fit_linear_probe(train_x, train_y, num_classes, **options)
+    logits = predict(probe, test_x)
+    scores = dict(
+        accuracy=lambda: accuracy(logits, test_y),
+        mean_per_class_accuracy=lambda: mean_per_class_accuracy(
+            logits, test_y, num_classes))
+    unknown = [m for m in dataset.metrics if m not in scores]
+    if unknown:
+        raise KeyError(f'the fast probe computes {list(scores)}, not '
+                       f'{unknown}; use --probe sgd')
+    return dict(
+        metrics={m: 100. * scores[m]() for m in dataset.metrics},
+        num_train=int(train_x.size(0)), num_test=int(test_x.size(0)),
+        weight_decay=probe.weight_decay)
+
+
+def run_with_runner(cfg: Config, dataset: GVBDataset) -> dict:
+    """Train and test with mmengine's Runner, as ``tools/train.py`` does."""
+    from mmengine.registry import RUNNERS
+    from mmengine.runner import Runner
+    runner = RUNNERS.build(cfg) if 'runner_type' in cfg \
+        else Runner.from_cfg(cfg)
+    runner.train()
+    raw = runner.test()
+    del runner
+    return dict(metrics=to_gvb_metrics(raw, cfg, dataset),
+                raw_metrics={k: float(v) for k, v in raw.items()})
+
+
+def check_scale(name: str, dataset: GVBDataset, metrics: Dict[str, float],
+                reference: Dict[str, float]) -> None:
+    """Warn about a fraction where GV-B reports percent."""
+    for metric, value in metrics.items():
+        if dataset.higher_is_better and 0 <= value <= 1 < reference[metric]:
+            print_log(
+                f'GV-B: {name} {metric}={value:g} looks like a fraction but '
+                f'the reference reports {reference[metric]:g}; set '
+                f'gvb.metric_scale=dict({metric}=100) in its config',
+                logger='current', level=30)
+
+
+# The loop.
+
+
+def _metric_text(metrics: Dict[str, float]) -> str:
+    return ' '.join(f'{k}={v:.2f}' for k, v in metrics.items())
+
+
+def _progress(index: int, total: int, pct: float, name: str, status: str,
+              detail: str, seconds: float) -> None:
+    print(f'[GV-B {index}/{total}] {pct:g}% {name:<12} {status:<11} '
+          f'{detail}  {seconds:.1f}s', flush=True)
+
+
+def _done_before(store: ResultStore, job: Job, pct: float,
+                 probe: str) -> Optional[dict]:
+    entry = store.get(pct, job.name)
+    if entry is None or entry.get('status') != DONE:
+        return None
+    # A classification result of the other probe is not this run's.
+    if job.task == 'classification' and entry.get('probe') != probe:
+        return None
+    return entry
+
+
+def run_one(job: Job, settings: RunSettings, pct: float,
+            datasets: Dict[str, GVBDataset]) -> dict:
+    """Run one dataset at one percentage; returns its results entry."""
+    work_dir = osp.join(settings.work_dir, percentage_key(pct), job.name)
+    cfg = load_config(job, settings, pct, work_dir)
+    os.makedirs(work_dir, exist_ok=True)
+    dataset = datasets[job.name]
+    fast = job.task == 'classification' and settings.probe == 'fast'
+    result = run_fast_probe(cfg, dataset) if fast \
+        else run_with_runner(cfg, dataset)
+    result.update(task=job.task, config=job.config,
+                  probe=settings.probe if job.task == 'classification'
+                  else None)
+    return result
+
+
+def run_benchmark(settings: RunSettings) -> dict:
+    """Run GV-B as ``settings`` says and write the outputs.
+
+    Returns:
+        dict: The content of ``gvb_results.json``.
+    """
+    if settings.probe not in PROBES:
+        raise ValueError(f'probe must be one of {PROBES}, got '
+                         f'{settings.probe!r}')
+    reference = reference_row(settings.reference)  # fails early on a typo
+    check_checkpoint(settings.spec)
+    jobs, not_configured = find_jobs(settings.config_root, settings.tasks,
+                                     settings.datasets)
+    datasets = gvb_datasets()
+    os.makedirs(settings.work_dir, exist_ok=True)
+    store = ResultStore(osp.join(settings.work_dir, 'results.json'),
+                        meta=dict(backbone=settings.spec.to_dict()))
+    if not_configured:
+        print(f'[GV-B] no config under {settings.config_root} for '
+              f'{len(not_configured)} selected datasets: '
+              f'{", ".join(not_configured)}', flush=True)
+
+    total = len(jobs) * len(settings.percentages)
+    index = 0
+    for pct in settings.percentages:
+        key = percentage_key(pct)
+        settings.missing.setdefault(key, [])
+        settings.failed.setdefault(key, {})
+        for job in jobs:
+            index += 1
+            entry = _done_before(store, job, pct, settings.probe)
+            if entry is not None:
+                _progress(index, total, pct, job.name, 'done before',
+                          _metric_text(entry['metrics']), 0.)
+                continue
+            data_dir = osp.join(settings.data_root, job.name)
+            if not osp.isdir(data_dir):
+                settings.missing[key].append(
+                    dict(dataset=job.name, path=data_dir))
+                _progress(index, total, pct, job.name, 'missing',
+                          f'(no {data_dir})', 0.)
+                continue
+            start = time.perf_counter()
+            try:
+                entry = run_one(job, settings, pct, datasets)
+            except Exception as e:  # noqa: BLE001  one dataset, not all
+                seconds = time.perf_counter() - start
+                message = f'{type(e).__name__}: {e}'
+                _save_traceback(settings.work_dir, key, job.name)
+                settings.failed[key][job.name] = message
+                store.put(pct, job.name, dict(
+                    status=FAILED, task=job.task, error=message,
+                    time=seconds))
+                _progress(index, total, pct, job.name, 'FAILED',
+                          message.splitlines()[0][:200], seconds)
+                continue
+            finally:
+                _release_memory()
+            entry.update(status=DONE, time=time.perf_counter() - start)
+            check_scale(job.name, datasets[job.name], entry['metrics'],
+                        reference[job.name])
+            store.put(pct, job.name, entry)
+            _progress(index, total, pct, job.name, 'done',
+                      _metric_text(entry['metrics']), entry['time'])
+    return write_outputs(settings, store, not_configured)
+
+
+def _release_memory() -> None:
+    # Models and dataloaders of the finished dataset are garbage now; the
+    # next dataset should not run next to them.
+    gc.collect()
+    import torch
+    if torch.cuda.is_available():
+        torch.cuda.empty_cache()
+
+
+def _save_traceback(work_dir: str, key: str, name: str) -> None:
+    path = osp.join(work_dir, key, name, 'error.log')
+    os.makedirs(osp.dirname(path), exist_ok=True)
+    with open(path, 'w') as f:
+        f.write(traceback.format_exc())
+
+
+def write_outputs(settings: RunSettings, store: ResultStore,
+                  not_configured: List[str]) -> dict:
+    """``gvb_results.json``, ``gvb_table.md`` and the plots.
+
+    The tables hold every finished dataset of ``results.json`` at the
+    run's percentages, also those of earlier runs with other selections.
+    """
+    tables, markdown, sections = {}, {}, {}
+    for pct in settings.percentages:
+        key = percentage_key(pct)
+        evaluator = GVBEvaluator(settings.reference)
+        for name, entry in store.done(pct).items():
+            evaluator.add(name, entry['metrics'])
+        tables[key] = evaluator.evaluate()
+        markdown[key] = evaluator.to_markdown(tables[key])
+        sections[key] = dict(
+            table=tables[key], missing=settings.missing.get(key, []),
+            failed=settings.failed.get(key, {}),
+            not_configured=not_configured)
+    summary = dict(
+        backbone_spec=settings.spec.source,
+        backbone=settings.spec.to_dict(), reference=settings.reference,
+        probe=settings.probe, data_root=settings.data_root,
+        percentages=sections)
+    work_dir = settings.work_dir
+    write_json_atomic(osp.join(work_dir, 'gvb_results.json'), summary)
+    title = f'GV-B: {settings.spec.source or "backbone"} vs ' \
+            f'{settings.reference}'
+    with open(osp.join(work_dir, 'gvb_table.md'), 'w') as f:
+        f.write(markdown_report(title, sections, markdown) + '\n')
+    plot_tasks(tables, settings.reference,
+               osp.join(work_dir, 'gvb_tasks.png'))
+    if len(settings.percentages) > 1:
+        plot_data_efficiency(tables,
+                             osp.join(work_dir, 'gvb_data_efficiency.png'))
+    return summary

@@ -1,0 +1,361 @@
+"""The GV-B runner: backbone specs in dataset configs, and tools/gvb.py."""
+import glob
+import json
+import os
+import os.path as osp
+import re
+import subprocess
+import sys
+
+import pytest
+from mmengine.config import Config
+
+import mmintern  # noqa: F401
+from mmintern.evaluation.gvb import gvb_datasets
+from mmintern.gvb import apply_backbone, load_backbone_spec, spec_from_dict
+from mmintern.gvb.results import ResultStore
+from mmintern.gvb.runner import to_gvb_metrics
+
+from conftest import REPO, SHARED_DATA, config_path
+
+METANET_B4 = config_path('gvb', 'backbones', 'metanet-b4.py')
+RESNET50 = config_path('gvb', 'backbones', 'resnet50.py')
+CLASSIFICATION_BASE = config_path('gvb', '_base_', 'classification_linear.py')
+CIFAR10_TEST = osp.join(SHARED_DATA, 'cifar10', 'test')
+
+
+# Dataset config shapes, as the GV-B configs have them (by hand: the real
+# ones may not all exist yet; see test_real_configs below).
+
+
+def classification_cfg():
+    return Config(dict(model=dict(
+        type='ImageClassifier',
+        backbone=dict(type='MetaNet', arch='b4', out_indices=-1,
+                      drop_path_rate=0.1),
+        neck=None,
+        head=dict(type='LinearClsHead', num_classes=10, in_channels=1280))))
+
+
+def detection_cfg():
+    return Config(dict(model=dict(
+        type='FasterRCNN',
+        backbone=dict(type='ResNet', depth=50, frozen_stages=1,
+                      out_indices=(0, 1, 2, 3)),
+        neck=dict(type='FPN', in_channels=[256, 512, 1024, 2048],
+                  out_channels=256, num_outs=5),
+        rpn_head=dict(type='RPNHead', in_channels=256))))
+
+
+def segmentation_cfg():
+    return Config(dict(model=dict(
+        type='EncoderDecoder',
+        backbone=dict(type='ResNetV1c', depth=50),
+        decode_head=dict(type='UPerHead', in_index=[0, 1, 2, 3],
+                         in_channels=[256, 512, 1024, 2048], channels=512),
+        auxiliary_head=dict(type='FCNHead', in_index=2, in_channels=1024,
+                            channels=256))))
+
+
+def depth_cfg():
+    return Config(dict(model=dict(
+        type='DepthEstimator',
+        backbone=dict(type='MetaNet', arch='b4', out_indices=(1, 2, 4, 5)),
+        decode_head=dict(type='DepthHead', in_channels=[64, 128, 192, 384],
+                         max_depth=10))))
+
+
+@pytest.fixture(scope='module')
+def metanet_b4():
+    return load_backbone_spec(METANET_B4)
+
+
+@pytest.fixture(scope='module')
+def resnet50():
+    return load_backbone_spec(RESNET50)
+
+
+def test_shipped_specs_have_the_backbones_widths(metanet_b4, resnet50):
+    import torch
+    from mmengine.registry import MODELS
+    from mmintern.models import MetaNet
+    assert metanet_b4.dense_channels == (64, 128, 192, 384)
+    widths = MetaNet(arch='b4', out_indices=-1).out_channels
+    assert [widths[i] for i in metanet_b4.dense_out_indices] == \
+        list(metanet_b4.dense_channels)
+    assert widths[metanet_b4.pooled_out_indices] == 1280
+    # ResNet-50 dense maps, and its pooled feature, measured.
+    resnet = MODELS.build(resnet50.backbone_cfg(resnet50.dense_out_indices))
+    resnet.eval()  # mmpretrain's ResNet.train() does not return self
+    with torch.no_grad():
+        maps = resnet(torch.randn(1, 3, 64, 64))
+    assert [m.shape[1] for m in maps] == [256, 512, 1024, 2048]
+    assert [64 // m.shape[-1] for m in maps] == [4, 8, 16, 32]
+    assert resnet50.pooled_needs_gap and resnet50.pooled_channels == 2048
+
+
+def test_classification_resnet_gets_a_pooling_neck(resnet50):
+    cfg = apply_backbone(classification_cfg(), resnet50, 'classification')
+    # Replaced entirely: nothing of MetaNet's settings is left.
+    assert cfg.model.backbone.to_dict() == dict(
+        type='mmpretrain.ResNet', depth=50, out_indices=(3, ),
+        init_cfg=dict(type='Pretrained', checkpoint=resnet50.checkpoint,
+                      prefix='backbone.'))
+    assert cfg.model.neck.type == 'GlobalAveragePooling'
+    assert cfg.model.head.in_channels == 2048
+    assert cfg.model.head.num_classes == 10  # untouched
+
+
+def test_classification_metanet_on_the_real_protocol_base(metanet_b4):
+    cfg = Config.fromfile(CLASSIFICATION_BASE)
+    cfg.model.neck = dict(type='GlobalAveragePooling')  # a stale neck
+    apply_backbone(cfg, metanet_b4, 'classification')
+    assert cfg.model.backbone.type == 'MetaNet'
+    assert cfg.model.backbone.arch == 'b4'
+    assert cfg.model.backbone.out_indices == -1
+    assert 'drop_path_rate' not in cfg.model.backbone
+    assert cfg.model.neck is None  # MetaNet's feature is already pooled
+    assert cfg.model.head.in_channels == 1280
+
+
+def test_detection_neck_reads_the_four_maps(metanet_b4, resnet50):
+    cfg = apply_backbone(detection_cfg(), metanet_b4, 'detection')
+    assert cfg.model.backbone.out_indices == (1, 2, 4, 5)
+    assert 'frozen_stages' not in cfg.model.backbone
+    assert cfg.model.neck.in_channels == [64, 128, 192, 384]
+    assert cfg.model.rpn_head.in_channels == 256  # reads the neck
+    cfg = apply_backbone(detection_cfg(), resnet50, 'detection')
+    assert cfg.model.backbone.out_indices == (0, 1, 2, 3)
+    assert cfg.model.neck.in_channels == [256, 512, 1024, 2048]
+
+
+def test_segmentation_heads_pick_by_in_index(metanet_b4):
+    cfg = apply_backbone(segmentation_cfg(), metanet_b4, 'segmentation')
+    assert cfg.model.backbone.out_indices == (1, 2, 4, 5)
+    assert cfg.model.decode_head.in_channels == [64, 128, 192, 384]
+    assert cfg.model.auxiliary_head.in_channels == 192  # stride 16
+    # DeepLabV3-like: one map each; no in_index reads the last (mmseg).
+    cfg = segmentation_cfg()
+    cfg.model.decode_head = dict(type='ASPPHead', in_index=3, channels=512)
+    cfg.model.auxiliary_head = [dict(type='FCNHead', in_index=1),
+                                dict(type='FCNHead')]
+    apply_backbone(cfg, metanet_b4, 'segmentation')
+    assert cfg.model.decode_head.in_channels == 384
+    assert [h.in_channels for h in cfg.model.auxiliary_head] == [128, 384]
+    # Without an auxiliary head there is nothing more to set.
+    cfg = segmentation_cfg()
+    cfg.model.auxiliary_head = None
+    apply_backbone(cfg, metanet_b4, 'segmentation')
+    assert cfg.model.auxiliary_head is None
+
+
+def test_depth_head_reads_the_four_maps(resnet50):
+    cfg = apply_backbone(depth_cfg(), resnet50, 'depth')
+    assert cfg.model.backbone.type == 'mmpretrain.ResNet'
+    assert cfg.model.backbone.out_indices == (0, 1, 2, 3)
+    assert cfg.model.decode_head.in_channels == [256, 512, 1024, 2048]
+
+
+def test_errors_name_the_key_and_the_valid_ones(metanet_b4):
+    with pytest.raises(KeyError, match=r"unknown GV-B task 'tracking'; "
+                       r"valid: \['classification', 'detection'"):
+        apply_backbone(classification_cfg(), metanet_b4, 'tracking')
+    with pytest.raises(KeyError, match=r"has no 'backbone'; valid keys: "
+                       r"\['backbone', 'pooled_out_indices'"):
+        spec_from_dict(dict(pooled_out_indices=-1, pooled_channels=1280))
+    with pytest.raises(KeyError, match=r"unknown keys \['dense_channel'\]; "
+                       r'valid keys: .*dense_channels'):
+        spec_from_dict(dict(backbone=dict(type='MetaNet'),
+                            dense_out_indices=(1, 2, 4, 5),
+                            dense_channel=[64, 128, 192, 384]))
+    with pytest.raises(KeyError, match=r"sets \['dense_out_indices'\] but "
+                       r"not \['dense_channels'\]"):
+        spec_from_dict(dict(backbone=dict(type='MetaNet'),
+                            dense_out_indices=(1, 2, 4, 5)))
+    with pytest.raises(ValueError, match='reads 4 dense maps'):
+        spec_from_dict(dict(backbone=dict(type='MetaNet'),
+                            dense_out_indices=(4, 5),
+                            dense_channels=[192, 384]))
+    pooled_only = spec_from_dict(dict(backbone=dict(type='VisionTransformer'),
+                                      pooled_out_indices=-1,
+                                      pooled_channels=768))
+    with pytest.raises(KeyError, match=r"detection needs \['dense_out_"
+                       r"indices', 'dense_channels'\] in the backbone spec; "
+                       r"it gives \['pooled_out_indices'"):
+        apply_backbone(detection_cfg(), pooled_only, 'detection')
+    cfg = detection_cfg()
+    cfg.model.neck = None
+    with pytest.raises(KeyError, match=r'no model.neck .*its model has '
+                       r"\['backbone', 'rpn_head'\]"):
+        apply_backbone(cfg, metanet_b4, 'detection')
+    # A bad in_index leaves the config as it was.
+    cfg = segmentation_cfg()
+    cfg.model.auxiliary_head.in_index = 4
+    with pytest.raises(IndexError, match=r'model.auxiliary_head.in_index 4 '
+                       'is out of range'):
+        apply_backbone(cfg, metanet_b4, 'segmentation')
+    assert cfg.model.backbone.type == 'ResNetV1c'
+    with pytest.raises(FileNotFoundError, match='no_such_spec.py'):
+        load_backbone_spec('no_such_spec.py')
+
+
+def test_real_configs_take_the_backbone(metanet_b4):
+    """One config per task of configs/gvb, where they exist already."""
+    found = {}
+    for task in ('classification', 'detection', 'segmentation', 'depth'):
+        configs = sorted(glob.glob(config_path('gvb', task, '*.py')))
+        if configs:
+            found[task] = configs[0]
+    if not found:
+        pytest.skip('no GV-B dataset config yet')
+    for task, path in found.items():
+        cfg = apply_backbone(Config.fromfile(path), metanet_b4, task)
+        assert cfg.model.backbone.arch == 'b4', path
+        assert 'metric_keys' in cfg.gvb, path
+        if task == 'classification':
+            assert cfg.model.head.in_channels == 1280, path
+        elif task == 'detection':
+            assert cfg.model.neck.in_channels == [64, 128, 192, 384], path
+        else:
+            head = cfg.model.decode_head
+            assert head.in_channels in ([64, 128, 192, 384], 384, 192), path
+
+
+def test_metric_keys_and_the_result_store(tmp_path):
+    dataset = gvb_datasets()['voc0712']
+    cfg = Config(dict(gvb=dict(metric_keys=dict(mAP='pascal_voc/mAP'),
+                               metric_scale=dict(mAP=100))))
+    assert to_gvb_metrics({'pascal_voc/mAP': 0.75}, cfg, dataset) == \
+        dict(mAP=75.)
+    with pytest.raises(KeyError, match=r"reported \['coco/bbox_mAP'\], not "
+                       "'pascal_voc/mAP'"):
+        to_gvb_metrics({'coco/bbox_mAP': 0.5}, cfg, dataset)
+    path = str(tmp_path / 'results.json')
+    store = ResultStore(path, dict(backbone='a'))
+    store.put(10, 'voc0712', dict(status='done', metrics=dict(mAP=75.)))
+    assert os.listdir(tmp_path) == ['results.json']  # no temp file left
+    assert ResultStore(path, dict(backbone='a')).is_done(10., 'voc0712')
+    with pytest.raises(ValueError, match='another run setup'):
+        ResultStore(path, dict(backbone='b'))
+
+
+# The runner end to end, on CIFAR-10 images at 32x32 with MetaNet-B1.
+
+SPEC = """\
+backbone = dict(type='MetaNet', arch='b1')
+checkpoint = None
+pooled_out_indices = -1
+pooled_channels = 1280
+"""
+
+# 5% of the 2000 images (10 per class) to train, another 5% to test.
+DATASET_CONFIG = """\
+_base_ = ['{base}']
+gvb_root = '{{{{$GVB_DATA_ROOT:data/gvb}}}}'
+pipeline = [
+    dict(type='LoadImageFromFile'),
+    dict(type='ResizeEdge', scale=32, edge='short'),
+    dict(type='CenterCrop', crop_size=32),
+    dict(type='PackInputs'),
+]
+images = dict(type='CustomDataset', data_root=gvb_root + '/{name}/{sub}',
+              pipeline=pipeline)
+model = dict(head=dict(num_classes=10))
+train_dataloader = dict(batch_size=50, dataset=dict(dataset=images))
+test_dataloader = dict(batch_size=50, dataset=dict(
+    type='PercentageDataset', task='classification', percentage=5, seed=1,
+    dataset=images))
+gvb = dict(dataset='{name}', metric_keys=dict({metric}='accuracy/top1'),
+           fast_probe=dict(weight_decays=[1e-2], max_iter=50))
+"""
+
+
+def write_tree(root):
+    """Configs: cifar10 (real images), cifar100 (no data folder), dtd (an
+    empty data folder, so its run raises)."""
+    for name, metric, sub in (('cifar10', 'accuracy', 'test'),
+                              ('cifar100', 'accuracy', 'test'),
+                              ('dtd', 'accuracy', 'images')):
+        path = root / 'configs' / 'classification' / f'{name}.py'
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(DATASET_CONFIG.format(
+            base=CLASSIFICATION_BASE, name=name, sub=sub, metric=metric))
+    data = root / 'data'
+    (data / 'dtd' / 'images').mkdir(parents=True)
+    os.symlink(osp.dirname(CIFAR10_TEST), data / 'cifar10')
+    (root / 'spec.py').write_text(SPEC)
+
+
+def gvb(root, work):
+    result = subprocess.run(
+        [sys.executable, 'tools/gvb.py', str(root / 'spec.py'),
+         '--config-root', str(root / 'configs'),
+         '--data-root', str(root / 'data'), '--work-dir', str(work),
+         '--tasks', 'classification', '--datasets', 'cifar10', 'cifar100',
+         'dtd', '--percentage', '5', '--probe', 'fast', '--cfg-options',
+         'train_dataloader.num_workers=0', 'test_dataloader.num_workers=0'],
+        cwd=REPO, capture_output=True, text=True, timeout=300,
+        # One thread: the tiny solves of the probe crawl when threads fight
+        # over shared cores.
+        env={**os.environ, 'OMP_NUM_THREADS': '1', 'MKL_NUM_THREADS': '1'})
+    return result.returncode, result.stdout + result.stderr
+
+
+def progress_line(log, name):
+    lines = [line for line in log.splitlines()
+             if re.match(rf'\[GV-B \d/3\] 5% {name} ', line)]
+    assert len(lines) == 1, log[-3000:]
+    return lines[0]
+
+
+@pytest.mark.skipif(not osp.isdir(CIFAR10_TEST),
+                    reason='needs the CIFAR-10 test images')
+def test_runner_end_to_end_and_resume(tmp_path):
+    write_tree(tmp_path)
+    work = tmp_path / 'work'
+    rc, log = gvb(tmp_path, work)
+    # dtd failed: recorded, the run finished, and the exit code says so.
+    assert rc == 1, log[-3000:]
+    line = progress_line(log, 'cifar10')
+    assert re.search(r' done +accuracy=[\d.]+ ', line), line
+    assert 'missing' in progress_line(log, 'cifar100')
+    assert 'FAILED' in progress_line(log, 'dtd')
+
+    summary = json.loads((work / 'gvb_results.json').read_text())
+    section = summary['percentages']['5']
+    rows = {r['dataset']: r for r in section['table']['rows']}
+    assert list(rows) == ['cifar10']
+    accuracy = rows['cifar10']['metrics']['accuracy']
+    assert 0 <= accuracy <= 100
+    assert rows['cifar10']['reference'] == dict(accuracy=92.4)  # Up-A R50
+    assert [m['dataset'] for m in section['missing']] == ['cifar100']
+    assert list(section['failed']) == ['dtd'] and section['failed']['dtd']
+    table = (work / 'gvb_table.md').read_text()
+    assert '| classification | CIFAR-10 | accuracy |' in table
+    assert 'Missing datasets (no data folder): cifar100' in table
+    assert '- dtd: ' in table
+    assert (work / 'gvb_tasks.png').stat().st_size > 0
+    assert (work / '5' / 'cifar10' / 'features' / 'train.pth').is_file()
+    results = json.loads((work / 'results.json').read_text())['results']
+    assert results['5']['cifar10']['num_train'] == 100
+    assert results['5']['dtd']['status'] == 'failed'
+
+    # Again: cifar10 is done, so it is skipped; dtd is tried again.
+    rc, log = gvb(tmp_path, work)
+    assert rc == 1, log[-3000:]
+    line = progress_line(log, 'cifar10')
+    assert re.search(rf' done before +accuracy={accuracy:.2f} +0\.0s$',
+                     line), line
+    assert 'FAILED' in progress_line(log, 'dtd')
+
+    # Without its entry, cifar10 runs again (from the cached features).
+    stored = json.loads((work / 'results.json').read_text())
+    del stored['results']['5']['cifar10']
+    (work / 'results.json').write_text(json.dumps(stored))
+    rc, log = gvb(tmp_path, work)
+    line = progress_line(log, 'cifar10')
+    assert re.search(r' done +accuracy=[\d.]+ ', line), line
+    assert 'loaded 100 features' in log
+    rerun = json.loads((work / 'gvb_results.json').read_text())
+    assert rerun['percentages']['5']['table']['rows'][0]['metrics'] == \
+        dict(accuracy=pytest.approx(accuracy))

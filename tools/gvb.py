@@ -1,0 +1,93 @@
+"""Run GV-B, the general vision benchmark, on a backbone.
+
+Each dataset config of ``configs/gvb/<task>/`` is run with the backbone of
+the spec and its result goes into the GV-B table, with the error reduction
+against a published row. Datasets whose folder is not under ``--data-root``
+are listed as missing; a dataset that fails is recorded and the run goes
+on. A killed run continues where it stopped when started again with the
+same ``--work-dir``.
+
+Outputs in the work dir: ``results.json`` (per dataset, written as each
+finishes), ``gvb_results.json``, ``gvb_table.md``, ``gvb_tasks.png`` and,
+with several ``--percentage``, ``gvb_data_efficiency.png``.
+
+Example:
+    python tools/gvb.py configs/gvb/backbones/metanet-b4.py \
+        --tasks classification --percentage 10 --reference 'Up-A R50'
+"""
+import argparse
+import os
+import os.path as osp
+import sys
+
+from mmengine.config import DictAction
+
+import mmintern  # noqa: F401  (registers MetaNet, PercentageDataset, ...)
+from mmintern.evaluation.gvb.reference import TASKS
+from mmintern.gvb import load_backbone_spec
+from mmintern.gvb.runner import PROBES, RunSettings, run_benchmark
+
+REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
+
+
+def parse_args(argv=None):
+    parser = argparse.ArgumentParser(
+        description=__doc__.split('\n')[0],
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument('spec', help='backbone spec, e.g. '
+                        'configs/gvb/backbones/metanet-b4.py')
+    parser.add_argument('--tasks', nargs='+', default=['all'],
+                        choices=('all', ) + TASKS, help='tasks to run')
+    parser.add_argument('--datasets', nargs='+',
+                        help='only these GV-B datasets (e.g. cifar10 voc0712)')
+    parser.add_argument('--percentage', nargs='+', type=float, default=[10.],
+                        help='shares of the training data, in percent')
+    parser.add_argument(
+        '--data-root', default=os.environ.get('GVB_DATA_ROOT', 'data/gvb'),
+        help='folder with one sub-folder per dataset (default: '
+        '$GVB_DATA_ROOT or data/gvb)')
+    parser.add_argument('--work-dir', default='work_dirs/gvb')
+    parser.add_argument('--config-root',
+                        default=osp.join(REPO, 'configs', 'gvb'),
+                        help='folder with <task>/<dataset>.py configs')
+    parser.add_argument('--reference', default='Up-A R50',
+                        help='published GV-B row to compare with')
+    parser.add_argument(
+        '--probe', default='fast', choices=PROBES,
+        help='classification: linear probe on cached features (fast) or '
+        "the config's SGD training (sgd)")
+    parser.add_argument(
+        '--cfg-options', nargs='+', action=DictAction,
+        help='override settings of every dataset config, e.g. '
+        'train_dataloader.num_workers=0')
+    return parser.parse_args(argv)
+
+
+def main(argv=None) -> int:
+    args = parse_args(argv)
+    settings = RunSettings(
+        spec=load_backbone_spec(args.spec),
+        tasks=TASKS if 'all' in args.tasks else tuple(args.tasks),
+        datasets=args.datasets,
+        percentages=args.percentage,
+        data_root=args.data_root,
+        work_dir=args.work_dir,
+        config_root=args.config_root,
+        reference=args.reference,
+        probe=args.probe,
+        cfg_options=args.cfg_options)
+    summary = run_benchmark(settings)
+    failed = {f'{pct}%/{name}': error
+              for pct, section in summary['percentages'].items()
+              for name, error in section['failed'].items()}
+    print(f'[GV-B] results in {osp.join(args.work_dir, "gvb_table.md")}',
+          flush=True)
+    if failed:
+        print(f'[GV-B] {len(failed)} failed: {", ".join(failed)}',
+              file=sys.stderr, flush=True)
+        return 1
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
