@@ -36,7 +36,7 @@ if ! have mmcv==2.1.0; then
   CXX="$PWD/tools/cxx20.sh" MMCV_WITH_OPS=1 MAX_JOBS=${MAX_JOBS:-2} \
     pip_ --no-build-isolation mmcv==2.1.0
 fi
-if ! have mmengine==0.10.7 mmpretrain==1.2.0 mmdet==3.3.0 mmsegmentation==1.2.2 ftfy regex pytest matplotlib; then
+if ! have mmengine==0.10.7 mmpretrain==1.2.0 mmdet==3.3.0 mmsegmentation==1.2.2 ftfy regex h5py scipy pytest matplotlib; then
   echo '[setup] installing the OpenMMLab stack'
   pip_ -r requirements/runtime.txt -r requirements/tests.txt -r requirements/optional.txt
 fi

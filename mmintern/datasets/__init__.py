@@ -1,11 +1,17 @@
+from . import gvb  # noqa: F401  (registers the GV-B classification datasets)
+from .gvb_dense import (CityPersonsDataset, KittiEigenDepthDataset,
+                        SevenScenesDepthDataset, WiderFaceDataset)
 from .percentage_dataset import PercentageDataset
 from .percentage_split import (class_proportional_split, image_split,
                                read_split_file, split_statistics,
                                write_split_file)
 from .synthetic_shapes import SHAPE_CLASSES, write_shapes_coco
+from .transforms import DepthEvalCrop, PackGVBDetInputs
 
 __all__ = [
     'SHAPE_CLASSES', 'write_shapes_coco', 'PercentageDataset',
     'class_proportional_split', 'image_split', 'split_statistics',
-    'write_split_file', 'read_split_file'
+    'write_split_file', 'read_split_file', 'CityPersonsDataset',
+    'KittiEigenDepthDataset', 'SevenScenesDepthDataset', 'WiderFaceDataset',
+    'DepthEvalCrop', 'PackGVBDetInputs'
 ]

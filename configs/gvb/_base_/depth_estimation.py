@@ -1,0 +1,79 @@
+# GV-B depth protocol: a light FPN-style depth head (mmintern's
+# DenseDepthHead: the four maps fused top-down, sigmoid * max_depth) on the
+# frozen backbone (BN in eval), trained with the scale-invariant log loss
+# (mmseg's SiLogLoss) on `percentage`% of the training images (a seeded
+# random share); mmseg's DepthEstimator, DepthMetric (RMSE in metres and
+# the usual abs_rel, d1 ...). GV-B does not spell out its depth head or
+# schedule; ours: AdamW lr 2e-4, weight decay 0.01, 10k iterations of 8
+# images, poly decay. tools/gvb.py swaps in the backbone under test.
+_base_ = ['mmseg::_base_/default_runtime.py']
+custom_imports = dict(imports=['mmintern'], allow_failed_imports=False)
+default_scope = 'mmseg'
+
+gvb_root = '{{$GVB_DATA_ROOT:data/gvb}}'
+percentage = float('{{$GVB_PERCENTAGE:10}}')
+split_seed = int('{{$GVB_SEED:0}}')
+
+model = dict(
+    type='DepthEstimator',
+    data_preprocessor=dict(
+        type='SegDataPreProcessor',
+        mean=[123.675, 116.28, 103.53],
+        std=[58.395, 57.12, 57.375],
+        bgr_to_rgb=True,
+        pad_val=0,
+        # Padding of the ground truth reads as "no measurement".
+        seg_pad_val=0,
+        # Training batches are padded to the crop size (`size`, set by each
+        # dataset); test images to a multiple of 32.
+        test_cfg=dict(size_divisor=32)),
+    backbone=dict(
+        type='MetaNet',
+        arch='b4',
+        # Strides 4, 8, 16, 32; widths 64, 128, 192, 384 for B4.
+        out_indices=(1, 2, 4, 5)),
+    decode_head=dict(
+        type='DenseDepthHead',
+        in_channels=[64, 128, 192, 384],
+        channels=64,
+        max_depth=10.,  # set by each dataset
+        loss_decode=dict(type='SiLogLoss')),
+    test_cfg=dict(mode='whole'))
+
+train_dataloader = dict(
+    batch_size=8,
+    num_workers=2,
+    persistent_workers=False,
+    sampler=dict(type='InfiniteSampler', shuffle=True),
+    dataset=dict(type='PercentageDataset', task='depth',
+                 percentage=percentage, seed=split_seed))
+val_dataloader = dict(
+    batch_size=1,
+    num_workers=2,
+    persistent_workers=False,
+    sampler=dict(type='DefaultSampler', shuffle=False))
+test_dataloader = val_dataloader
+
+optim_wrapper = dict(
+    type='OptimWrapper',
+    optimizer=dict(type='AdamW', lr=2e-4, weight_decay=0.01),
+    clip_grad=None)
+max_iters = 10000
+param_scheduler = [
+    dict(type='PolyLR', eta_min=0, power=0.9, begin=0, end=max_iters,
+         by_epoch=False)
+]
+train_cfg = dict(type='IterBasedTrainLoop', max_iters=max_iters,
+                 val_interval=max_iters)
+val_cfg = dict(type='ValLoop')
+test_cfg = dict(type='TestLoop')
+custom_hooks = [dict(type='FrozenBackboneHook')]
+default_hooks = dict(
+    timer=dict(type='IterTimerHook'),
+    logger=dict(type='LoggerHook', interval=50, log_metric_by_epoch=False),
+    param_scheduler=dict(type='ParamSchedulerHook'),
+    checkpoint=dict(type='CheckpointHook', by_epoch=False,
+                    interval=max_iters, max_keep_ckpts=1),
+    sampler_seed=dict(type='DistSamplerSeedHook'),
+    visualization=dict(type='SegVisualizationHook'))
+log_processor = dict(by_epoch=False)

@@ -1,0 +1,79 @@
+# GV-B segmentation protocol: DeepLabV3 (ASPP) on the stride-16 map of the
+# frozen backbone (BN in eval) with an auxiliary FCN head on the stride-8
+# map; the heads train on `percentage`% of the training images (a seeded
+# share that keeps every class) for 20k iterations of 512x512 crops, SGD lr
+# 0.01, momentum 0.9, weight decay 5e-4, poly decay, 16 images per iteration
+# (4 GPUs x 4).
+# Difference from mmseg's DeepLabV3 configs: the heads use BN, not SyncBN,
+# so the protocol also runs on one process and on CPU; with several GPUs,
+# SyncBN (norm_cfg=dict(type='SyncBN', requires_grad=True)) is the usual
+# choice.
+# tools/gvb.py swaps in the backbone under test and its weights.
+_base_ = [
+    'mmseg::_base_/models/deeplabv3_r50-d8.py',
+    'mmseg::_base_/default_runtime.py',
+]
+custom_imports = dict(imports=['mmintern'], allow_failed_imports=False)
+default_scope = 'mmseg'
+
+gvb_root = '{{$GVB_DATA_ROOT:data/gvb}}'
+percentage = float('{{$GVB_PERCENTAGE:10}}')
+split_seed = int('{{$GVB_SEED:0}}')
+
+crop_size = (512, 512)
+norm_cfg = dict(type='BN', requires_grad=True)
+model = dict(
+    # Test images are padded to a multiple of the backbone's stride.
+    data_preprocessor=dict(size=crop_size, test_cfg=dict(size_divisor=32)),
+    pretrained=None,
+    backbone=dict(
+        _delete_=True,
+        type='MetaNet',
+        arch='b4',
+        # Strides 4, 8, 16, 32; widths 64, 128, 192, 384 for B4.
+        out_indices=(1, 2, 4, 5)),
+    decode_head=dict(
+        in_channels=192, in_index=2, num_classes=21, norm_cfg=norm_cfg),
+    auxiliary_head=dict(
+        in_channels=128, in_index=1, num_classes=21, norm_cfg=norm_cfg),
+    test_cfg=dict(mode='whole'))
+
+train_dataloader = dict(
+    batch_size=4,
+    num_workers=2,
+    persistent_workers=False,
+    sampler=dict(type='InfiniteSampler', shuffle=True),
+    dataset=dict(type='PercentageDataset', task='segmentation',
+                 percentage=percentage, seed=split_seed))
+val_dataloader = dict(
+    batch_size=1,
+    num_workers=2,
+    persistent_workers=False,
+    sampler=dict(type='DefaultSampler', shuffle=False))
+test_dataloader = val_dataloader
+val_evaluator = dict(type='IoUMetric', iou_metrics=['mIoU'])
+test_evaluator = val_evaluator
+
+optim_wrapper = dict(
+    type='OptimWrapper',
+    optimizer=dict(type='SGD', lr=0.01, momentum=0.9, weight_decay=5e-4),
+    clip_grad=None)
+max_iters = 20000
+param_scheduler = [
+    dict(type='PolyLR', eta_min=1e-4, power=0.9, begin=0, end=max_iters,
+         by_epoch=False)
+]
+train_cfg = dict(type='IterBasedTrainLoop', max_iters=max_iters,
+                 val_interval=max_iters)
+val_cfg = dict(type='ValLoop')
+test_cfg = dict(type='TestLoop')
+custom_hooks = [dict(type='FrozenBackboneHook')]
+default_hooks = dict(
+    timer=dict(type='IterTimerHook'),
+    logger=dict(type='LoggerHook', interval=50, log_metric_by_epoch=False),
+    param_scheduler=dict(type='ParamSchedulerHook'),
+    checkpoint=dict(type='CheckpointHook', by_epoch=False,
+                    interval=max_iters, max_keep_ckpts=1),
+    sampler_seed=dict(type='DistSamplerSeedHook'),
+    visualization=dict(type='SegVisualizationHook'))
+log_processor = dict(by_epoch=False)

@@ -1,0 +1,32 @@
+# GV-B Caltech-101: 102 classes (101 + BACKGROUND_Google).
+# Download: https://data.caltech.edu/records/mzrjq-6wc02 (caltech-101.zip,
+#   101_ObjectCategories.tar.gz inside). Caltech-101 has no official split;
+#   the lists are OpenMMLab's (30 training images per class, the rest for
+#   test): https://download.openmmlab.com/mmpretrain/datasets/caltech_meta.zip
+# Layout ({gvb_root}/caltech101/):
+#   caltech101/
+#   ├── 101_ObjectCategories/<class>/image_<nnnn>.jpg
+#   └── meta/train.txt, meta/test.txt
+#       # lines "<class>/image_<nnnn>.jpg <label>"
+# Train: meta/train.txt; evaluation: the test list (meta/test.txt).
+# Metric: mean per-class accuracy = macro-averaged recall.
+_base_ = ['../_base_/classification_linear.py']
+
+gvb_root = _base_.gvb_root
+data_root = gvb_root + '/caltech101/'
+
+model = dict(head=dict(num_classes=102))
+train_dataloader = dict(dataset=dict(dataset=dict(
+    type='Caltech101', data_root=data_root, split='train',
+    pipeline={{_base_.pipeline}})))
+val_dataloader = dict(dataset=dict(
+    type='Caltech101', data_root=data_root, split='test',
+    pipeline={{_base_.pipeline}}))
+test_dataloader = val_dataloader
+# _delete_: the base's Accuracy arguments (topk) do not apply here.
+val_evaluator = dict(_delete_=True, type='SingleLabelMetric',
+                     items=('recall', ), average='macro')
+test_evaluator = val_evaluator
+
+gvb = dict(dataset='caltech101',
+           metric_keys=dict(mean_per_class_accuracy='single-label/recall'))

@@ -1,0 +1,82 @@
+# GV-B VOC07+12: Pascal VOC detection, 20 classes; train on VOC2007 trainval
+# + VOC2012 trainval (16551 images), test on VOC2007 test (4952 images),
+# mAP at IoU 0.5 (11-point, the VOC2007 protocol).
+# Data: http://host.robots.ox.ac.uk/pascal/VOC/ (VOCtrainval_06-Nov-2007.tar,
+# VOCtest_06-Nov-2007.tar, VOCtrainval_11-May-2012.tar), unpacked into
+# $GVB_DATA_ROOT/voc0712/ as:
+#   voc0712/VOCdevkit/VOC2007/{Annotations,JPEGImages}/
+#   voc0712/VOCdevkit/VOC2007/ImageSets/Main/{trainval,test}.txt
+#   voc0712/VOCdevkit/VOC2012/{Annotations,JPEGImages}/
+#   voc0712/VOCdevkit/VOC2012/ImageSets/Main/trainval.txt
+_base_ = ['../_base_/detection_faster_rcnn.py']
+
+gvb_root = '{{$GVB_DATA_ROOT:data/gvb}}'
+percentage = float('{{$GVB_PERCENTAGE:10}}')
+data_root = gvb_root + '/voc0712/VOCdevkit/'
+# mmdet's VOCMetric reports a fraction; GV-B's table is in percent.
+gvb = dict(dataset='voc0712', metric_keys=dict(mAP='pascal_voc/mAP'),
+           metric_scale=dict(mAP=100))
+
+model = dict(roi_head=dict(bbox_head=dict(num_classes=20)))
+
+img_scale = (1000, 600)
+train_pipeline = [
+    dict(type='LoadImageFromFile', backend_args=None),
+    dict(type='LoadAnnotations', with_bbox=True),
+    dict(type='Resize', scale=img_scale, keep_ratio=True),
+    dict(type='RandomFlip', prob=0.5),
+    dict(type='PackDetInputs'),
+]
+test_pipeline = [
+    dict(type='LoadImageFromFile', backend_args=None),
+    dict(type='Resize', scale=img_scale, keep_ratio=True),
+    # After Resize: the ground truth stays in original image coordinates.
+    dict(type='LoadAnnotations', with_bbox=True),
+    dict(type='PackDetInputs',
+         meta_keys=('img_id', 'img_path', 'ori_shape', 'img_shape',
+                    'scale_factor')),
+]
+voc_train = dict(
+    type='VOCDataset',
+    data_root=data_root,
+    filter_cfg=dict(filter_empty_gt=True, min_size=32, bbox_min_size=32),
+    pipeline=train_pipeline)
+train_dataloader = dict(
+    dataset=dict(
+        dataset=dict(
+            type='ConcatDataset',
+            # VOCDataset records VOC2007 / VOC2012 as `dataset_type`.
+            ignore_keys=['dataset_type'],
+            datasets=[
+                dict(**voc_train,
+                     ann_file='VOC2007/ImageSets/Main/trainval.txt',
+                     data_prefix=dict(sub_data_root='VOC2007/')),
+                dict(**voc_train,
+                     ann_file='VOC2012/ImageSets/Main/trainval.txt',
+                     data_prefix=dict(sub_data_root='VOC2012/')),
+            ])))
+val_dataloader = dict(
+    dataset=dict(
+        type='VOCDataset',
+        data_root=data_root,
+        ann_file='VOC2007/ImageSets/Main/test.txt',
+        data_prefix=dict(sub_data_root='VOC2007/'),
+        test_mode=True,
+        pipeline=test_pipeline))
+test_dataloader = val_dataloader
+val_evaluator = dict(type='VOCMetric', metric='mAP', eval_mode='11points')
+test_evaluator = val_evaluator
+
+# 12 epochs of the `percentage`% subset, 16 images per iteration.
+train_images = 16551
+epochs = 12
+iters_per_epoch = -(-int(train_images * percentage / 100) // 16)
+max_iters = epochs * iters_per_epoch
+train_cfg = dict(max_iters=max_iters, val_interval=max_iters)
+param_scheduler = [
+    dict(type='LinearLR', start_factor=0.001, by_epoch=False, begin=0,
+         end=min(500, max_iters)),
+    dict(type='MultiStepLR', by_epoch=False, begin=0, end=max_iters,
+         milestones=[iters_per_epoch * 8, iters_per_epoch * 11], gamma=0.1),
+]
+default_hooks = dict(checkpoint=dict(interval=max_iters))

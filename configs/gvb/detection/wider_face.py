@@ -1,0 +1,83 @@
+# GV-B WIDER FACE: face detection, 1 class; train on WIDER_train (12880
+# images), test on WIDER_val (3226 images), AP of the official easy / medium
+# / hard settings (mmintern's WiderFaceAP).
+# Data: http://shuoyang1213.me/WIDERFACE/ (WIDER_train.zip, WIDER_val.zip,
+# wider_face_split.zip, and eval_tools.zip for the keep lists), unpacked
+# into $GVB_DATA_ROOT/wider_face/ as:
+#   wider_face/WIDER_{train,val}/images/<event>/<name>.jpg
+#   wider_face/wider_face_split/wider_face_{train,val}_bbx_gt.txt
+#   wider_face/wider_face_split/wider_{easy,medium,hard}_val.mat
+#     (copied from eval_tools/ground_truth/; reading them needs scipy)
+# Scale and epochs are not given by GV-B: mmdet's 1333x800 and 12 epochs.
+_base_ = ['../_base_/detection_faster_rcnn.py']
+
+gvb_root = '{{$GVB_DATA_ROOT:data/gvb}}'
+percentage = float('{{$GVB_PERCENTAGE:10}}')
+data_root = gvb_root + '/wider_face/'
+gvb = dict(
+    dataset='wider_face',
+    metric_keys=dict(
+        AP_easy='wider_face/AP_easy',
+        AP_medium='wider_face/AP_medium',
+        AP_hard='wider_face/AP_hard'))
+
+model = dict(
+    roi_head=dict(bbox_head=dict(num_classes=1)),
+    # WIDER images hold up to hundreds of faces.
+    test_cfg=dict(rcnn=dict(score_thr=0.01, max_per_img=750)))
+
+img_scale = (1333, 800)
+train_pipeline = [
+    dict(type='LoadImageFromFile', backend_args=None),
+    dict(type='LoadAnnotations', with_bbox=True),
+    dict(type='Resize', scale=img_scale, keep_ratio=True),
+    dict(type='RandomFlip', prob=0.5),
+    dict(type='PackDetInputs'),
+]
+test_pipeline = [
+    dict(type='LoadImageFromFile', backend_args=None),
+    dict(type='Resize', scale=img_scale, keep_ratio=True),
+    dict(type='LoadAnnotations', with_bbox=True),
+    # The keep flags travel to WiderFaceAP as gt_instances.easy etc.
+    dict(type='PackGVBDetInputs',
+         extra_fields=('easy', 'medium', 'hard'),
+         meta_keys=('img_id', 'img_path', 'ori_shape', 'img_shape',
+                    'scale_factor')),
+]
+train_dataloader = dict(
+    dataset=dict(
+        dataset=dict(
+            type='WiderFaceDataset',
+            data_root=data_root,
+            ann_file='wider_face_split/wider_face_train_bbx_gt.txt',
+            data_prefix=dict(img='WIDER_train/images'),
+            filter_cfg=dict(filter_empty_gt=True, min_size=32),
+            pipeline=train_pipeline)))
+val_dataloader = dict(
+    dataset=dict(
+        type='WiderFaceDataset',
+        data_root=data_root,
+        ann_file='wider_face_split/wider_face_val_bbx_gt.txt',
+        data_prefix=dict(img='WIDER_val/images'),
+        keep_lists=dict(
+            easy='wider_face_split/wider_easy_val.mat',
+            medium='wider_face_split/wider_medium_val.mat',
+            hard='wider_face_split/wider_hard_val.mat'),
+        test_mode=True,
+        pipeline=test_pipeline))
+test_dataloader = val_dataloader
+val_evaluator = dict(type='WiderFaceAP')
+test_evaluator = val_evaluator
+
+train_images = 12880
+epochs = 12
+iters_per_epoch = -(-int(train_images * percentage / 100) // 16)
+max_iters = epochs * iters_per_epoch
+train_cfg = dict(max_iters=max_iters, val_interval=max_iters)
+param_scheduler = [
+    dict(type='LinearLR', start_factor=0.001, by_epoch=False, begin=0,
+         end=min(500, max_iters)),
+    dict(type='MultiStepLR', by_epoch=False, begin=0, end=max_iters,
+         milestones=[iters_per_epoch * 8, iters_per_epoch * 11], gamma=0.1),
+]
+default_hooks = dict(checkpoint=dict(interval=max_iters))

@@ -1,0 +1,3 @@
+from .dense_depth_head import DenseDepthHead
+
+__all__ = ['DenseDepthHead']

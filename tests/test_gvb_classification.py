@@ -1,0 +1,209 @@
+"""The 20 GV-B classification configs run end to end on tiny fixtures.
+
+Each fixture (``gvb_fixtures/classification.py``) is in its dataset's
+official on-disk layout, so a run checks the config, the dataset class and
+the layout the config's header documents together. The runs are shrunk for
+a CPU: MetaNet-B1, 32x32 inputs, batch 2, two iterations.
+"""
+import os.path as osp
+import re
+
+import numpy as np
+import pytest
+import torch
+from mmengine.config import Config
+from mmengine.registry import DATASETS, init_default_scope
+from mmengine.runner import Runner
+
+import mmintern.datasets.gvb  # noqa: F401  (registers the GV-B datasets)
+from conftest import SHARED_DATA, config_path
+from gvb_fixtures.classification import FIXTURES, fixture_image, write_fixture
+from mmintern.evaluation.gvb import gvb_datasets
+
+KEYS = sorted(FIXTURES)
+# The datasets whose pixels come from a container file, not image files.
+ARRAY_DATASETS = ('cifar10', 'cifar100', 'svhn', 'fer2013', 'pcam')
+NEEDS = dict(svhn='scipy', flowers102='scipy', cars='scipy', dtd='scipy',
+             pcam='h5py')
+SIDE = 32
+
+
+@pytest.fixture(autouse=True)
+def one_thread():
+    """Run on one thread: these models are tiny, and on a loaded 2-core
+    machine several threads per process make a forward 10x slower."""
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(threads)
+
+
+def _shrink_pipeline(pipeline) -> None:
+    for step in pipeline:
+        if step['type'] == 'ResizeEdge':
+            step['scale'] = SIDE
+        elif step['type'] == 'CenterCrop':
+            step['crop_size'] = SIDE
+
+
+def _inner(dataset: dict) -> dict:
+    """The dataset config inside the PercentageDataset wrapper."""
+    return dataset.dataset if dataset.type == 'PercentageDataset' \
+        else dataset
+
+
+def _tiny_run_config(cfg: Config, work_dir: str) -> Config:
+    """Shrink a GV-B classification config to a seconds-long CPU run."""
+    cfg.model.backbone.arch = 'b1'
+    cfg.train_cfg.max_iters = 2
+    cfg.train_cfg.val_interval = 2
+    for split in ('train', 'val', 'test'):
+        loader = cfg[f'{split}_dataloader']
+        loader.batch_size = 2
+        loader.num_workers = 0
+        loader.pop('persistent_workers', None)
+        _shrink_pipeline(_inner(loader.dataset).pipeline)
+    # No checkpoint: the test reads the metrics, not the weights.
+    cfg.default_hooks.checkpoint = None
+    cfg.work_dir = work_dir
+    cfg.log_level = 'WARNING'
+    return cfg
+
+
+CLASSIFICATION = {
+    name: dataset
+    for name, dataset in gvb_datasets().items()
+    if dataset.task == 'classification'
+}
+
+
+def test_a_config_for_every_gvb_classification_dataset():
+    assert set(CLASSIFICATION) == set(KEYS)
+    for key in KEYS:
+        assert osp.isfile(config_path('gvb', 'classification', f'{key}.py'))
+
+
+@pytest.mark.parametrize('key', KEYS)
+def test_config_runs_end_to_end_on_fixture(key, tmp_path, monkeypatch):
+    if key in NEEDS:
+        pytest.importorskip(NEEDS[key])
+    gvb_root = str(tmp_path / 'gvb')
+    monkeypatch.setenv('GVB_DATA_ROOT', gvb_root)
+    monkeypatch.setenv('GVB_PERCENTAGE', '50')
+    write_fixture(gvb_root, key)
+    cfg = Config.fromfile(config_path('gvb', 'classification', f'{key}.py'))
+
+    # The conventions of configs/gvb/README.md.
+    assert cfg.gvb.dataset == key
+    train = cfg.train_dataloader.dataset
+    assert train.type == 'PercentageDataset' and train.percentage == 50.
+    assert train.dataset.data_root == f'{gvb_root}/{key}/'
+    assert cfg.val_dataloader.dataset.data_root == f'{gvb_root}/{key}/'
+    assert cfg.test_dataloader.dataset == cfg.val_dataloader.dataset
+    steps = [s['type'] for s in train.dataset.pipeline]
+    assert ('LoadImageFromFile' in steps) == (key not in ARRAY_DATASETS)
+    (metric, metric_key), = cfg.gvb.metric_keys.items()
+    assert (metric, ) == CLASSIFICATION[key].metrics
+
+    runner = Runner.from_cfg(_tiny_run_config(cfg, str(tmp_path / 'work')))
+    runner.train()
+    kept = runner.train_dataloader.dataset
+    assert 0 < len(kept) < len(kept.dataset)
+    metrics = runner.test()
+    assert metric_key in metrics, (metric, sorted(metrics))
+    assert 0 <= metrics[metric_key] <= 100
+
+
+def test_cifar10_on_real_jpegs_at_10_percent(tmp_path, monkeypatch):
+    root = osp.join(SHARED_DATA, 'cifar10', 'test')
+    if not osp.isdir(root):
+        pytest.skip(f'{root} is not there')
+    monkeypatch.setenv('GVB_PERCENTAGE', '10')
+    cfg = Config.fromfile(
+        config_path('gvb', '_base_', 'classification_linear.py'))
+    dataset = dict(type='CustomDataset', data_root=root,
+                   pipeline=cfg.pipeline)
+    cfg.train_dataloader.dataset.dataset = dataset
+    cfg.val_dataloader.dataset = dataset
+    cfg.test_dataloader.dataset = dataset
+    cfg.model.head.num_classes = 10
+    cfg = _tiny_run_config(cfg, str(tmp_path / 'work'))
+    # Evaluate the 2000 images once (in runner.test), in large batches.
+    cfg.train_cfg.val_interval = 3
+    cfg.val_dataloader.batch_size = cfg.test_dataloader.batch_size = 100
+    runner = Runner.from_cfg(cfg)
+    runner.train()
+    kept = runner.train_dataloader.dataset
+    # 200 images per class, of which 10% per class: 20 of each.
+    assert len(kept.dataset) == 2000 and len(kept) == 200
+    assert kept.statistics()['min'] == kept.statistics()['max'] == 20
+    metrics = runner.test()
+    assert 0 <= metrics['accuracy/top1'] <= 100
+
+
+@pytest.mark.parametrize('key', ['cifar10', 'svhn', 'pcam'])
+def test_array_datasets_give_bgr_like_load_image_from_file(
+        key, tmp_path, monkeypatch):
+    """The GV-B preprocessor converts BGR to RGB, so in-memory images must
+    be BGR, as ``LoadImageFromFile`` reads files."""
+    if key in NEEDS:
+        pytest.importorskip(NEEDS[key])
+    monkeypatch.setenv('GVB_DATA_ROOT', str(tmp_path))
+    write_fixture(str(tmp_path), key)
+    cfg = Config.fromfile(config_path('gvb', 'classification', f'{key}.py'))
+    init_default_scope('mmpretrain')
+    dataset = DATASETS.build(cfg.val_dataloader.dataset)
+    info = dataset.get_data_info(0)
+    img = dataset.prepare_data(0)['inputs'].numpy().transpose(1, 2, 0)
+    side = 96 if key == 'pcam' else 32
+    # The first test image of the fixture, stored as RGB; ResizeEdge and
+    # CenterCrop at 224 keep the colour order.
+    rgb = fixture_image(info['gt_label'], 4, side)
+    assert img.shape == (224, 224, 3)
+    assert np.abs(img.reshape(-1, 3).mean(0) -
+                  rgb[..., ::-1].reshape(-1, 3).mean(0)).max() < 3
+
+
+@pytest.mark.parametrize('type_', [
+    'SVHNMat', 'FER2013', 'PatchCamelyon', 'DiabeticRetinopathy', 'GTSRB',
+    'UCF101Frames', 'KineticsFrames', 'EuroSAT', 'RESISC45', 'GVBCIFAR10'
+])
+def test_missing_files_are_named(type_, tmp_path):
+    if type_ == 'PatchCamelyon':
+        pytest.importorskip('h5py')
+    init_default_scope('mmpretrain')
+    split = 'test'
+    if type_ == 'KineticsFrames':
+        split = 'val'
+    with pytest.raises(FileNotFoundError, match=re.escape(str(tmp_path))):
+        DATASETS.build(dict(type=type_, data_root=str(tmp_path),
+                            split=split))
+
+
+def test_class_folder_split_is_seeded_and_disjoint(tmp_path):
+    write_fixture(str(tmp_path), 'eurosat')
+    init_default_scope('mmpretrain')
+    root = str(tmp_path / 'eurosat')
+    train, test, again = (DATASETS.build(dict(
+        type='EuroSAT', data_root=root, split=split))
+        for split in ('train', 'test', 'train'))
+    paths = [[d.get_data_info(i)['img_path'] for i in range(len(d))]
+             for d in (train, test, again)]
+    assert paths[0] == paths[2]
+    assert not set(paths[0]) & set(paths[1])
+    assert len(paths[0]) == 15 and len(paths[1]) == 3
+    assert sorted(test.get_gt_labels()) == [0, 1, 2]
+
+
+def test_middle_frame_is_picked_in_frame_order(tmp_path):
+    from mmintern.datasets.gvb.base import middle, natural_key
+    frames = sorted(['frame10.jpg', 'frame2.jpg', 'frame1.jpg'],
+                    key=natural_key)
+    assert frames == ['frame1.jpg', 'frame2.jpg', 'frame10.jpg']
+    assert middle(frames) == 'frame2.jpg'
+    write_fixture(str(tmp_path), 'ucf101')
+    init_default_scope('mmpretrain')
+    dataset = DATASETS.build(dict(type='UCF101Frames',
+                                  data_root=str(tmp_path / 'ucf101')))
+    assert dataset.get_data_info(0)['img_path'].endswith(
+        osp.join('v_ApplyEyeMakeup_g01_c01', '00002.jpg'))
