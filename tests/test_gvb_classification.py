@@ -1,6 +1,6 @@
 """The 20 GV-B classification configs run end to end on tiny fixtures.
 
-Each fixture (``gvb_fixtures/classification.py``) is in its dataset's
+Each fixture (``mmintern/datasets/gvb_samples/classification.py``) is in its dataset's
 official on-disk layout, so a run checks the config, the dataset class and
 the layout the config's header documents together. The runs are shrunk for
 a CPU: MetaNet-B1, 32x32 inputs, batch 2, two iterations.
@@ -17,7 +17,8 @@ from mmengine.runner import Runner
 
 import mmintern.datasets.gvb  # noqa: F401  (registers the GV-B datasets)
 from conftest import SHARED_DATA, config_path
-from gvb_fixtures.classification import FIXTURES, fixture_image, write_fixture
+from mmintern.datasets.gvb_samples.classification import (
+    FIXTURES, fixture_image, write_fixture)
 from mmintern.evaluation.gvb import gvb_datasets
 
 KEYS = sorted(FIXTURES)

@@ -21,7 +21,7 @@ import mmintern.datasets.gvb_dense  # noqa: F401
 import mmintern.datasets.transforms  # noqa: F401
 import mmintern.models.heads  # noqa: F401
 from conftest import REPO, SHARED_DATA
-from gvb_fixtures import dense as fixtures
+from mmintern.datasets.gvb_samples import dense as fixtures
 from mmintern.datasets.gvb_dense import (CityPersonsDataset,
                                          KittiEigenDepthDataset,
                                          WiderFaceDataset, box_visibility,

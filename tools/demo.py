@@ -4,7 +4,12 @@
 2. trains Faster R-CNN + FPN with MetaNet-B1 with tools/train.py
    (``--resume``: a finished run is not trained again);
 3. evaluates the last checkpoint with tools/test.py;
-4. prints the metric table and where the checkpoint and logs are.
+4. prints the metric table and where the checkpoint and logs are;
+5. GV-B mini run: tools/gvb.py --quick with that trained, frozen MetaNet-B1
+   on tiny samples of one GV-B dataset per task type (CIFAR-10, VOC07+12,
+   VOC2012, NYUv2), written in their real on-disk layouts to data/demo/gvb,
+   ending with the GV-B table. It checks that the whole benchmark pipeline
+   fits together; its numbers are not benchmark results.
 
 Delete work_dirs/demo to train from scratch again.
 """
@@ -18,6 +23,8 @@ import sys
 ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
 CONFIG = 'configs/demo/faster-rcnn_metanet-b1_fpn_shapes.py'
 DATA_ROOT = osp.join(ROOT, 'data/demo/shapes')  # the config's data_root
+GVB_SPEC = 'configs/gvb/backbones/metanet-b1_demo.py'  # reads iter_300.pth
+GVB_DATASETS = ('cifar10', 'voc0712', 'voc2012', 'nyuv2')
 
 
 def run(*args: str) -> None:
@@ -52,6 +59,24 @@ def main():
     print(f'\ncheckpoint: {checkpoint}')
     logs = sorted(glob.glob(osp.join(work_dir, '2*[0-9]')))
     print(f'logs:       {logs[-1] if logs else work_dir}')
+
+    run_gvb_mini(args.work_dir)
+
+
+def run_gvb_mini(work_dir: str) -> None:
+    from mmintern.datasets.gvb_samples import write_sample
+    gvb_root = osp.join(ROOT, 'data/demo/gvb')
+    for name in GVB_DATASETS:
+        if not osp.isdir(osp.join(gvb_root, name)):
+            write_sample(gvb_root, name)
+    gvb_dir = osp.join(work_dir, 'gvb')
+    print('\nGV-B mini run (a pipeline check on tiny samples, not a '
+          'benchmark)', flush=True)
+    run('tools/gvb.py', GVB_SPEC, '--datasets', *GVB_DATASETS,
+        '--percentage', '50', '--data-root', gvb_root, '--work-dir', gvb_dir,
+        '--quick')
+    with open(osp.join(ROOT, gvb_dir, 'gvb_table.md')) as f:
+        print(f.read())
 
 
 if __name__ == '__main__':

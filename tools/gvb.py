@@ -57,6 +57,10 @@ def parse_args(argv=None):
         help='classification: linear probe on cached features (fast) or '
         "the config's SGD training (sgd)")
     parser.add_argument(
+        '--quick', action='store_true',
+        help='a pipeline check, not a benchmark: a few iterations on small '
+        'images per dataset (see mmintern/gvb/quick.py)')
+    parser.add_argument(
         '--cfg-options', nargs='+', action=DictAction,
         help='override settings of every dataset config, e.g. '
         'train_dataloader.num_workers=0')
@@ -75,7 +79,8 @@ def main(argv=None) -> int:
         config_root=args.config_root,
         reference=args.reference,
         probe=args.probe,
-        cfg_options=args.cfg_options)
+        cfg_options=args.cfg_options,
+        quick=args.quick)
     summary = run_benchmark(settings)
     failed = {f'{pct}%/{name}': error
               for pct, section in summary['percentages'].items()

@@ -22,6 +22,7 @@ from mmengine.logging import print_log
 from mmintern.evaluation.gvb import GVBEvaluator, gvb_datasets, reference_row
 from mmintern.evaluation.gvb.reference import TASKS, GVBDataset
 from .backbone_spec import BackboneSpec, apply_backbone
+from .quick import quick_config
 from .report import markdown_report, plot_data_efficiency, plot_tasks
 from .results import (DONE, FAILED, ResultStore, percentage_key,
                       write_json_atomic)
@@ -50,6 +51,7 @@ class RunSettings:
     reference: str = 'Up-A R50'
     probe: str = 'fast'
     cfg_options: Optional[dict] = None
+    quick: bool = False
     # Filled while running.
     missing: Dict[str, List[dict]] = field(default_factory=dict)
     failed: Dict[str, Dict[str, str]] = field(default_factory=dict)
@@ -119,6 +121,8 @@ def load_config(job: Job, settings: RunSettings, percentage: float,
                          f'{gvb["dataset"]!r}, but its file name says '
                          f'{job.name!r}')
     apply_backbone(cfg, settings.spec, job.task)
+    if settings.quick:
+        quick_config(cfg)
     if settings.cfg_options:
         cfg.merge_from_dict(settings.cfg_options)
     cfg.work_dir = work_dir
