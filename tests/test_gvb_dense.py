@@ -22,6 +22,7 @@ import mmintern.datasets.transforms  # noqa: F401
 import mmintern.models.heads  # noqa: F401
 from conftest import REPO, SHARED_DATA
 from mmintern.datasets.gvb_samples import dense as fixtures
+from mmintern.gvb.quick import walk_dicts
 from mmintern.datasets.gvb_dense import (CityPersonsDataset,
                                          KittiEigenDepthDataset,
                                          WiderFaceDataset, box_visibility,
@@ -44,16 +45,6 @@ DET_SCALE = (96, 64)
 CROP = (64, 64)
 
 
-def _walk(node, visit):
-    if isinstance(node, dict):
-        visit(node)
-        for value in node.values():
-            _walk(value, visit)
-    elif isinstance(node, (list, tuple)):
-        for value in node:
-            _walk(value, visit)
-
-
 def _shrink_pipelines(cfg) -> None:
 
     def visit(node):
@@ -68,7 +59,7 @@ def _shrink_pipelines(cfg) -> None:
             node['size'] = CROP
 
     for key in ('train_dataloader', 'val_dataloader', 'test_dataloader'):
-        _walk(cfg[key], visit)
+        walk_dicts(cfg[key], visit)
 
 
 def _shrink_model(cfg) -> None:

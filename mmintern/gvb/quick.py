@@ -11,14 +11,15 @@ QUICK_ITERS = 4
 QUICK_SIDE = 64
 
 
-def _walk(node, visit) -> None:
+def walk_dicts(node, visit) -> None:
+    """Call ``visit`` on every dict inside ``node`` (dicts and lists)."""
     if isinstance(node, dict):
         visit(node)
         for value in node.values():
-            _walk(value, visit)
+            walk_dicts(value, visit)
     elif isinstance(node, (list, tuple)):
         for value in node:
-            _walk(value, visit)
+            walk_dicts(value, visit)
 
 
 def _shrink_step(step: dict) -> None:
@@ -42,7 +43,7 @@ def quick_config(cfg: Config) -> Config:
         loader = cfg.get(key)
         if not loader:
             continue
-        _walk(loader.dataset, _shrink_step)
+        walk_dicts(loader.dataset, _shrink_step)
         loader.batch_size = 2
         loader.num_workers = 0
         loader.persistent_workers = False
