@@ -1,0 +1,17 @@
+"""DeCLIP's supervision terms, INTERN's upstream-amplifier stage A (Up-A).
+
+Image-text InfoNCE over the global batch and over views, SimSiam on the
+image views, masked language modelling on the captions and
+nearest-neighbour supervision from a queue of past captions.
+"""
+from .gather import gather_with_grad
+from .infonce import MultiViewInfoNCELoss, SymmetricInfoNCELoss
+from .masked_lm import IGNORE_INDEX, MaskedLMLoss, mask_tokens
+from .nn_queue import NearestNeighbourLoss, TextEmbeddingQueue
+from .simsiam import SimSiamHead, simsiam_loss
+
+__all__ = [
+    'gather_with_grad', 'SymmetricInfoNCELoss', 'MultiViewInfoNCELoss',
+    'SimSiamHead', 'simsiam_loss', 'mask_tokens', 'MaskedLMLoss',
+    'IGNORE_INDEX', 'TextEmbeddingQueue', 'NearestNeighbourLoss'
+]
