@@ -27,7 +27,10 @@ setup(
     long_description_content_type='text/markdown',
     license='Apache License 2.0',
     packages=find_packages(exclude=('configs', 'tools', 'tests', 'projects')),
-    package_data={'mmintern': ['evaluation/gvb/*.json']},
+    package_data={
+        'mmintern':
+        ['evaluation/gvb/*.json', 'datasets/label_system/*.json']
+    },
     python_requires='>=3.9',
     install_requires=read_requirements('runtime.txt'),
     extras_require=dict(

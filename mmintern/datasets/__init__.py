@@ -1,4 +1,7 @@
 from . import gvb  # noqa: F401  (registers the GV-B classification datasets)
+from .label_system import (Taxonomy, dataset_classes, load_taxonomy,
+                           map_classes, shared_concepts)
+from .multi_dataset_sampler import RatioMultiDatasetSampler
 from .gvb_dense import (CityPersonsDataset, KittiEigenDepthDataset,
                         SevenScenesDepthDataset, WiderFaceDataset)
 from .percentage_dataset import PercentageDataset
@@ -13,5 +16,7 @@ __all__ = [
     'class_proportional_split', 'image_split', 'split_statistics',
     'write_split_file', 'read_split_file', 'CityPersonsDataset',
     'KittiEigenDepthDataset', 'SevenScenesDepthDataset', 'WiderFaceDataset',
-    'DepthEvalCrop', 'PackGVBDetInputs'
+    'DepthEvalCrop', 'PackGVBDetInputs', 'RatioMultiDatasetSampler',
+    'Taxonomy', 'dataset_classes', 'load_taxonomy', 'map_classes',
+    'shared_concepts'
 ]

@@ -1,5 +1,6 @@
+from .generalist import UpGGeneralist
 from .metanet import MetaNet
 from .metanet_arch import MetaNetCfg, StageCfg
 from .metanet_archs import METANET_ARCHS
 
-__all__ = ['MetaNet', 'MetaNetCfg', 'StageCfg', 'METANET_ARCHS']
+__all__ = ['MetaNet', 'UpGGeneralist', 'MetaNetCfg', 'StageCfg', 'METANET_ARCHS']

@@ -1,4 +1,5 @@
 from .attention_pool_dsm import AttentionPoolDSM, GlobalDSM, LocalGlobalDSM
+from .cross_branch_fusion import CrossBranchFusion
 from .cross_covariance_attention import CrossCovarianceAttention
 from .local_dsm import LocalDSM
 from .mbconv import FusedMBConv, InvertedResidual, MBConv
@@ -8,6 +9,6 @@ from .transformer_block import TransformerBlock
 
 __all__ = [
     'AttentionPoolDSM', 'GlobalDSM', 'LocalGlobalDSM', 'LocalDSM',
-    'CrossCovarianceAttention', 'MultiheadSelfAttention', 'FusedMBConv',
+    'CrossBranchFusion', 'CrossCovarianceAttention', 'MultiheadSelfAttention', 'FusedMBConv',
     'InvertedResidual', 'MBConv', 'MixerBlock', 'TransformerBlock'
 ]

@@ -1,0 +1,3 @@
+from .multi_head_classifier import MultiHeadClassifier
+
+__all__ = ['MultiHeadClassifier']
