@@ -13,8 +13,10 @@ CONFIGS = sorted(
     osp.relpath(p, REPO) for pattern in ('configs/**/*.py',
                                          'projects/*/configs/*.py')
     for p in glob.glob(osp.join(REPO, pattern), recursive=True)
-    # GV-B configs need their datasets: tests/test_gvb_*.py run them.
-    if '_base_' not in p and osp.join('configs', 'gvb') not in p)
+    # GV-B and INTERN-stage configs need their data: tests/test_gvb_*.py
+    # and tests/test_declip_model.py run them.
+    if '_base_' not in p and osp.join('configs', 'gvb') not in p
+    and osp.join('configs', 'intern') not in p)
 
 
 def build(config: str):

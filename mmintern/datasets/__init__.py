@@ -1,4 +1,5 @@
 from . import gvb  # noqa: F401  (registers the GV-B classification datasets)
+from .image_text_dataset import ImageTextDataset
 from .label_system import (Taxonomy, dataset_classes, load_taxonomy,
                            map_classes, shared_concepts)
 from .multi_dataset_sampler import RatioMultiDatasetSampler
@@ -18,5 +19,5 @@ __all__ = [
     'KittiEigenDepthDataset', 'SevenScenesDepthDataset', 'WiderFaceDataset',
     'DepthEvalCrop', 'PackGVBDetInputs', 'RatioMultiDatasetSampler',
     'Taxonomy', 'dataset_classes', 'load_taxonomy', 'map_classes',
-    'shared_concepts'
+    'shared_concepts', 'ImageTextDataset'
 ]

@@ -1,0 +1,125 @@
+"""Start a stage from the previous stage's weights."""
+import os.path as osp
+from typing import Dict, Optional
+
+from mmengine.hooks import Hook
+
+from mmintern.registry import register_hook
+from mmintern.utils import load_weights_only
+from .freeze_schedule_hook import unwrap_model
+
+
+def map_keys(state_dict: dict, mapping: Optional[Dict[str, str]]) -> dict:
+    """Keep the keys with a mapped prefix and rename that prefix.
+
+    The longest matching source prefix wins; ``''`` matches every key.
+    ``mapping=None`` keeps every key as it is.
+    """
+    if mapping is None:
+        return dict(state_dict)
+    sources = sorted(mapping, key=len, reverse=True)
+    mapped = {}
+    for key, value in state_dict.items():
+        for src in sources:
+            if key.startswith(src):
+                mapped[mapping[src] + key[len(src):]] = value
+                break
+    return mapped
+
+
+@register_hook
+class LoadStageCheckpointHook(Hook):
+    """Initialize the model from the previous INTERN stage's checkpoint.
+
+    Up-A-G's output is Up-A-L's input, and so on. The previous stage's
+    checkpoint (an mmengine checkpoint with ``state_dict``, or a bare state
+    dict) is loaded weights-only (:func:`mmintern.utils.load_weights_only`:
+    tensors and plain containers, no pickled code). Keys are mapped by
+    prefix: with ``mapping={'image_encoder.': 'backbone.'}`` only keys
+    starting with ``image_encoder.`` are kept, renamed to ``backbone.*``;
+    ``mapping=None`` keeps all keys. It logs how many tensors were loaded and
+    which model keys the checkpoint did not fill.
+
+    When it loads: in ``before_train``, not ``before_run``. mmengine calls
+    ``before_run`` *before* ``init_weights`` (which would re-initialize
+    modules with an ``init_cfg`` over the loaded weights) and before
+    ``load_or_resume``, when whether the run resumes is not known yet:
+    ``runner._resume`` / ``cfg.resume`` is also True for an auto-resume
+    (``tools/train.py --resume``) in an empty work dir, where nothing is
+    resumed and the stage checkpoint is needed. In ``before_train`` the
+    runner has finished ``load_or_resume``, and it resumed exactly when
+    ``runner._resume and runner._has_loaded``: then the resumed checkpoint
+    already holds the trained weights (the stage checkpoint's included) and
+    the hook does nothing, not even look for the file. A ``load_from``
+    (without resume) is loaded first and the stage checkpoint over it.
+    Hooks that copy the model in ``before_run`` (EMAHook) copy it before
+    this load.
+
+    Args:
+        checkpoint (str, optional): The previous stage's checkpoint.
+            ``tools/intern_pipeline.py`` sets it; a fresh run without one
+            raises ValueError.
+        mapping (dict[str, str], optional): Source prefix -> model prefix.
+            Defaults to None (all keys, unchanged).
+        strict (bool): Raise if a model key stays unfilled or a mapped key
+            is not in the model. Defaults to False (log them).
+        map_location (str): Defaults to ``'cpu'``.
+    """
+    priority = 'VERY_HIGH'
+
+    def __init__(self, checkpoint: Optional[str] = None,
+                 mapping: Optional[Dict[str, str]] = None,
+                 strict: bool = False, map_location: str = 'cpu'):
+        if mapping is not None and not isinstance(mapping, dict):
+            raise TypeError(f'mapping must be a dict of prefixes, '
+                            f'got {mapping!r}')
+        self.checkpoint = checkpoint
+        self.mapping = mapping
+        self.strict = strict
+        self.map_location = map_location
+        self.loaded_keys = []  # the model keys the last load filled
+
+    @staticmethod
+    def resumed(runner) -> bool:
+        """Whether ``load_or_resume`` resumed a checkpoint."""
+        return bool(runner._resume and runner._has_loaded)
+
+    def before_train(self, runner) -> None:
+        if self.resumed(runner):
+            runner.logger.info('LoadStageCheckpointHook: the run resumed, '
+                               'not loading the stage checkpoint')
+            return
+        if self.checkpoint is None:
+            raise ValueError('LoadStageCheckpointHook: no checkpoint set; '
+                             'give the previous stage\'s checkpoint '
+                             '(tools/intern_pipeline.py sets it)')
+        filename = osp.expanduser(str(self.checkpoint))
+        if not osp.isfile(filename):
+            raise FileNotFoundError(
+                f'stage checkpoint {filename} does not exist')
+        ckpt = load_weights_only(filename, map_location=self.map_location)
+        state = ckpt.get('state_dict', ckpt) if isinstance(ckpt, dict) \
+            else ckpt
+        if not isinstance(state, dict):
+            raise TypeError(f'{filename} holds no state dict')
+        state = map_keys(state, self.mapping)
+        model = unwrap_model(runner)
+        model_keys = list(model.state_dict())
+        unexpected = sorted(set(state) - set(model_keys))
+        unfilled = [k for k in model_keys if k not in state]
+        if self.strict and (unexpected or unfilled):
+            raise RuntimeError(
+                f'LoadStageCheckpointHook (strict): {filename} with mapping '
+                f'{self.mapping}: model keys left unfilled: {unfilled}; '
+                f'mapped keys the model lacks: {unexpected}')
+        loadable = {k: v for k, v in state.items() if k not in unexpected}
+        model.load_state_dict(loadable, strict=False)
+        self.loaded_keys = sorted(loadable)
+        runner.logger.info(
+            f'LoadStageCheckpointHook: loaded {len(loadable)} tensors from '
+            f'{filename} (mapping {self.mapping}); unfilled model keys: '
+            f'{unfilled or "none"}')
+        if unexpected:
+            runner.logger.warning(
+                f'LoadStageCheckpointHook: {len(unexpected)} mapped keys are '
+                f'not in the model, ignored: {unexpected}')
