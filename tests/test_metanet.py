@@ -74,6 +74,9 @@ def test_dense_outputs_at_strides_4_8_16_32_any_resolution(size):
     widths = [32, 64, 96, 192]
     for out, stride, width in zip(outs, (4, 8, 16, 32), widths):
         assert out.shape == (2, width, -(-h // stride), -(-w // stride))
+        # MetaNet runs channels-last inside but hands out plain NCHW:
+        # mmcv's CPU RoIAlign mis-reads channels-last maps.
+        assert out.is_contiguous()
 
 
 def test_pooled_head_feature_is_1280d():

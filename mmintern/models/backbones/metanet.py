@@ -164,7 +164,10 @@ class MetaNet(BaseModule):
         for i, stage in enumerate(self.stages):
             x = stage(x)
             if i in self.out_indices:
-                outs.append(x)
+                # Hand out plain NCHW: mmcv's CPU RoIAlign (and other ops
+                # downstream) read raw memory and silently mis-read
+                # channels-last maps, which made detectors diverge.
+                outs.append(x.contiguous())
         if self.head is not None:
             outs.append(self.head(x).mean(dim=(2, 3)))
         return tuple(outs)
