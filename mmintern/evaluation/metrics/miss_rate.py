@@ -6,7 +6,7 @@ from mmengine.evaluator import BaseMetric
 
 from mmintern.registry import register_metric
 from ..functional import CITYPERSONS_SETTINGS, as_boxes, citypersons_miss_rates
-from .utils import field, require, to_numpy
+from .utils import field, read_detections, to_numpy
 
 
 @register_metric
@@ -62,11 +62,7 @@ class CityPersonsMissRate(BaseMetric):
     def process(self, data_batch: dict, data_samples: Sequence[dict]) -> None:
         """Collect the boxes of each image as numpy arrays."""
         for sample in data_samples:
-            pred = require(sample, 'pred_instances', 'data sample')
-            gt = require(sample, 'gt_instances', 'data sample')
-            gt_bboxes = as_boxes(
-                to_numpy(require(gt, 'bboxes', 'gt_instances')),
-                'gt_instances.bboxes')
+            pred_bboxes, pred_scores, gt_bboxes, gt = read_detections(sample)
             num_gts = len(gt_bboxes)
             visibility = to_numpy(field(gt, 'visibility',
                                         np.ones(num_gts))).reshape(-1)
@@ -84,11 +80,8 @@ class CityPersonsMissRate(BaseMetric):
             num_regions = len(regions)
             self.results.append(
                 dict(
-                    pred_bboxes=as_boxes(
-                        to_numpy(require(pred, 'bboxes', 'pred_instances')),
-                        'pred_instances.bboxes'),
-                    pred_scores=to_numpy(
-                        require(pred, 'scores', 'pred_instances')).reshape(-1),
+                    pred_bboxes=pred_bboxes,
+                    pred_scores=pred_scores,
                     gt_bboxes=np.concatenate([gt_bboxes, regions]),
                     gt_visibility=np.concatenate(
                         [visibility, np.ones(num_regions)]),

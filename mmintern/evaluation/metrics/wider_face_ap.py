@@ -5,8 +5,8 @@ import numpy as np
 from mmengine.evaluator import BaseMetric
 
 from mmintern.registry import register_metric
-from ..functional import WIDER_FACE_SETTINGS, as_boxes, wider_face_eval
-from .utils import require, to_numpy
+from ..functional import WIDER_FACE_SETTINGS, wider_face_eval
+from .utils import read_detections, require, to_numpy
 
 
 @register_metric
@@ -61,11 +61,7 @@ class WiderFaceAP(BaseMetric):
     def process(self, data_batch: dict, data_samples: Sequence[dict]) -> None:
         """Collect the boxes and keep flags of each image as numpy arrays."""
         for sample in data_samples:
-            pred = require(sample, 'pred_instances', 'data sample')
-            gt = require(sample, 'gt_instances', 'data sample')
-            gt_bboxes = as_boxes(
-                to_numpy(require(gt, 'bboxes', 'gt_instances')),
-                'gt_instances.bboxes')
+            pred_bboxes, pred_scores, gt_bboxes, gt = read_detections(sample)
             keep = {}
             for name in self.settings:
                 keep[name] = to_numpy(require(gt, name, 'gt_instances'),
@@ -76,11 +72,8 @@ class WiderFaceAP(BaseMetric):
                         f'for {len(gt_bboxes)} faces; it needs one per face')
             self.results.append(
                 dict(
-                    pred_bboxes=as_boxes(
-                        to_numpy(require(pred, 'bboxes', 'pred_instances')),
-                        'pred_instances.bboxes'),
-                    pred_scores=to_numpy(
-                        require(pred, 'scores', 'pred_instances')).reshape(-1),
+                    pred_bboxes=pred_bboxes,
+                    pred_scores=pred_scores,
                     gt_bboxes=gt_bboxes,
                     keep=keep))
 
