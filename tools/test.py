@@ -8,8 +8,8 @@ from mmengine.registry import RUNNERS
 from mmengine.runner import Runner
 
 import mmintern  # noqa: F401  (registers MetaNet, safe checkpoint loading)
-from mmintern.utils.cli import (apply_common_options, init_cpu_distributed,
-                                parse_tool_args)
+from mmintern.utils.cli import (apply_common_options, close_distributed,
+                                init_cpu_distributed, parse_tool_args)
 
 
 def parse_args():
@@ -32,7 +32,10 @@ def main():
     init_cpu_distributed(cfg)
     runner = RUNNERS.build(cfg) if 'runner_type' in cfg \
         else Runner.from_cfg(cfg)
-    metrics = runner.test()
+    try:
+        metrics = runner.test()
+    finally:
+        close_distributed()
     if args.out and runner.rank == 0:
         with open(args.out, 'w') as f:
             json.dump({k: float(v) for k, v in metrics.items()}, f, indent=2)

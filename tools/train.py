@@ -6,8 +6,8 @@ from mmengine.registry import RUNNERS
 from mmengine.runner import Runner
 
 import mmintern  # noqa: F401  (registers MetaNet, safe checkpoint loading)
-from mmintern.utils.cli import (apply_common_options, init_cpu_distributed,
-                                parse_tool_args)
+from mmintern.utils.cli import (apply_common_options, close_distributed,
+                                init_cpu_distributed, parse_tool_args)
 
 
 def parse_args():
@@ -47,7 +47,10 @@ def main():
     init_cpu_distributed(cfg)
     runner = RUNNERS.build(cfg) if 'runner_type' in cfg \
         else Runner.from_cfg(cfg)
-    runner.train()
+    try:
+        runner.train()
+    finally:
+        close_distributed()
 
 
 if __name__ == '__main__':

@@ -63,3 +63,15 @@ def init_cpu_distributed(cfg: Config) -> None:
             device_ids=None,  # CPU modules take none
             broadcast_buffers=False,
             find_unused_parameters=cfg.get('find_unused_parameters', False))
+
+
+def close_distributed() -> None:
+    """Tear the process group down before the interpreter exits.
+
+    Left to interpreter shutdown, gloo's worker threads can outlive it and
+    the process aborts ("terminate called without an active exception")
+    after a run that itself succeeded.
+    """
+    if dist.is_available() and dist.is_initialized():
+        dist.barrier()  # no rank tears down while another still talks
+        dist.destroy_process_group()
