@@ -1,8 +1,8 @@
 from mmengine.hooks import Hook
-from mmengine.model import is_model_wrapper
 from torch.nn.modules.batchnorm import _BatchNorm
 
 from mmintern.registry import register_hook
+from .schedule_utils import unwrap_model
 
 
 @register_hook
@@ -25,8 +25,7 @@ class FrozenBackboneHook(Hook):
         self.attribute = attribute
 
     def _backbone(self, runner):
-        model = runner.model.module if is_model_wrapper(runner.model) \
-            else runner.model
+        model = unwrap_model(runner)
         if not hasattr(model, self.attribute):
             raise AttributeError(f'{type(model).__name__} has no '
                                  f'{self.attribute!r} to freeze')

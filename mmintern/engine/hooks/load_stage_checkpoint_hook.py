@@ -6,7 +6,7 @@ from mmengine.hooks import Hook
 
 from mmintern.registry import register_hook
 from mmintern.utils import load_weights_only
-from .freeze_schedule_hook import unwrap_model
+from .schedule_utils import unwrap_model
 
 
 def map_keys(state_dict: dict, mapping: Optional[Dict[str, str]]) -> dict:

@@ -4,7 +4,7 @@ from typing import Optional, Sequence
 from mmengine.hooks import Hook
 
 from mmintern.registry import register_hook
-from .freeze_schedule_hook import active_index, sort_schedule, unwrap_model
+from .schedule_utils import active_index, sort_schedule, unwrap_model
 
 
 @register_hook
