@@ -270,3 +270,48 @@ def test_pipeline_chains_stages_and_skips_finished_ones(tmp_path):
     assert again.stdout.count('skipped (done)') == 2, again.stdout
     assert 'train.py' not in again.stdout
     assert [os.stat(first).st_mtime_ns, os.stat(second).st_mtime_ns] == mtimes
+
+
+def test_pipeline_gives_each_hook_its_named_stage(tmp_path):
+    """Stage c loads its encoder from stage a (named) and its head from b
+    (the stage before): Up-G's trunk-from-Up-A, branches-from-Up-E shape."""
+    (tmp_path / 'a.py').write_text(
+        STAGE.format(encoder='image_encoder', lr=0.1, hooks=[]))
+    (tmp_path / 'b.py').write_text(STAGE.format(
+        encoder='backbone', lr=0.1, hooks=[dict(
+            type='LoadStageCheckpointHook', checkpoint=None,
+            mapping=MAPPING)]))
+    # lr=0: stage c keeps exactly what it loaded
+    (tmp_path / 'c.py').write_text(STAGE.format(
+        encoder='backbone', lr=0.0, hooks=[
+            dict(type='LoadStageCheckpointHook', checkpoint=None,
+                 stage='a', mapping=MAPPING),
+            dict(type='mmintern.LoadStageCheckpointHook', checkpoint=None,
+                 mapping={'head.': 'head.'})]))
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(
+        [osp.join(ROOT, 'tests'), ROOT, os.environ.get('PYTHONPATH', '')]))
+    tool = osp.join(ROOT, 'tools', 'intern_pipeline.py')
+    work = tmp_path / 'work'
+    cmd = [sys.executable, tool] + [str(tmp_path / f'{s}.py')
+                                    for s in 'abc'] + ['--work-dir', str(work)]
+    out = subprocess.run(cmd, env=env, cwd=tmp_path, capture_output=True,
+                         text=True, timeout=180)
+    assert out.returncode == 0, out.stdout + out.stderr
+    a, b, c = (torch.load(work / s / 'iter_2.pth',
+                          weights_only=True)['state_dict'] for s in 'abc')
+    assert f'custom_hooks.0.checkpoint={work / "a" / "iter_2.pth"}' \
+        in out.stdout
+    assert f'custom_hooks.1.checkpoint={work / "b" / "iter_2.pth"}' \
+        in out.stdout
+    torch.testing.assert_close(c['backbone.weight'], a['image_encoder.weight'])
+    torch.testing.assert_close(c['head.weight'], b['head.weight'])
+    assert not torch.equal(a['head.weight'], b['head.weight'])
+
+    # A stage named but not before the hook's stage: refused before training.
+    bad = subprocess.run(
+        [sys.executable, tool, str(tmp_path / 'c.py'), str(tmp_path / 'a.py'),
+         '--work-dir', str(tmp_path / 'bad')], env=env, cwd=tmp_path,
+        capture_output=True, text=True, timeout=120)
+    assert bad.returncode != 0
+    assert "loads stage 'a', which is not before it" in bad.stderr
+    assert not (tmp_path / 'bad').exists()

@@ -16,6 +16,7 @@ Example:
         --tasks classification --percentage 10 --reference 'Up-A R50'
 """
 import argparse
+import dataclasses
 import os
 import os.path as osp
 import sys
@@ -61,6 +62,14 @@ def parse_args(argv=None):
         help='a pipeline check, not a benchmark: a few iterations on small '
         'images per dataset (see mmintern/gvb/quick.py)')
     parser.add_argument(
+        '--checkpoint',
+        help="weights of the spec's backbone, instead of the spec's "
+        "checkpoint (e.g. the last stage of tools/intern_pipeline.py)")
+    parser.add_argument(
+        '--checkpoint-prefix',
+        help="prefix of the backbone's keys in --checkpoint, instead of the "
+        "spec's (default 'backbone.')")
+    parser.add_argument(
         '--cfg-options', nargs='+', action=DictAction,
         help='override settings of every dataset config, e.g. '
         'train_dataloader.num_workers=0')
@@ -69,8 +78,14 @@ def parse_args(argv=None):
 
 def main(argv=None) -> int:
     args = parse_args(argv)
+    spec = load_backbone_spec(args.spec)
+    if args.checkpoint is not None:
+        spec = dataclasses.replace(spec, checkpoint=args.checkpoint)
+    if args.checkpoint_prefix is not None:
+        spec = dataclasses.replace(spec,
+                                   checkpoint_prefix=args.checkpoint_prefix)
     settings = RunSettings(
-        spec=load_backbone_spec(args.spec),
+        spec=spec,
         tasks=TASKS if 'all' in args.tasks else tuple(args.tasks),
         datasets=args.datasets,
         percentages=args.percentage,

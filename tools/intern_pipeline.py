@@ -9,13 +9,24 @@ stage with exactly train.py's semantics) in ``<work-dir>/<config name>``
 (without ``--work-dir``: the config's ``work_dir``, else
 ``work_dirs/<config name>``, as train.py does).
 
-Chaining convention: every stage after the first has a
-``LoadStageCheckpointHook`` in its ``custom_hooks`` (found by type,
-``'LoadStageCheckpointHook'`` or ``'mmintern.LoadStageCheckpointHook'``);
-the pipeline sets its ``checkpoint`` to the previous stage's final
-checkpoint with ``--cfg-options custom_hooks.<i>.checkpoint=<path>``. The
-hook's ``mapping`` (in the config) renames the previous stage's keys. The
-first stage keeps whatever its config says.
+Chaining convention: a stage takes weights from earlier stages through the
+``LoadStageCheckpointHook`` entries of its ``custom_hooks`` (found by type,
+``'LoadStageCheckpointHook'`` or ``'mmintern.LoadStageCheckpointHook'``).
+The pipeline sets each one's ``checkpoint`` with ``--cfg-options
+custom_hooks.<i>.checkpoint=<path>`` to the final checkpoint of the stage
+its ``stage`` names (a config file name without ``.py``), or of the stage
+just before when ``stage`` is None. A hook that names a stage which is not
+earlier in the list keeps the checkpoint its config gives (an error when
+that is None). Each hook's ``mapping`` (in the config) renames the source's
+keys. So Up-G can take its trunk from Up-A-L and one expert branch from
+each Up-E stage:
+
+    python tools/intern_pipeline.py up-a-g.py up-a-l.py up-e-c.py \
+        up-e-d.py up-e-s.py up-g.py --gvb-spec gvb_spec.py
+
+With ``--gvb-spec``, the last stage's final checkpoint is handed to GV-B:
+``tools/gvb.py SPEC --checkpoint <it>`` runs after the last stage, with the
+arguments of ``--gvb-args``.
 
 A stage's final checkpoint is ``iter_<max_iters>.pth`` (``epoch_<max_epochs>
 .pth`` for epoch-based training) in its work dir, CheckpointHook's default
@@ -26,6 +37,7 @@ with ``--resume`` and resumes from its latest checkpoint if it has one.
 """
 import argparse
 import os.path as osp
+import shlex
 import subprocess
 import sys
 import time
@@ -33,7 +45,9 @@ import time
 from mmengine.config import Config
 
 HOOK_TYPE = 'LoadStageCheckpointHook'
-TRAIN = osp.join(osp.dirname(osp.abspath(__file__)), 'train.py')
+TOOLS = osp.dirname(osp.abspath(__file__))
+TRAIN = osp.join(TOOLS, 'train.py')
+GVB = osp.join(TOOLS, 'gvb.py')
 
 
 def parse_args(argv=None):
@@ -44,6 +58,12 @@ def parse_args(argv=None):
     parser.add_argument('--launcher', default='none',
                         choices=['none', 'pytorch', 'slurm', 'mpi'],
                         help='passed to every tools/train.py run')
+    parser.add_argument('--gvb-spec',
+                        help='run GV-B (tools/gvb.py) with this backbone spec '
+                        'on the last stage\'s final checkpoint')
+    parser.add_argument('--gvb-args', default='',
+                        help='more tools/gvb.py arguments, one string, e.g. '
+                        '"--quick --datasets cifar10 --work-dir work_dirs/g"')
     return parser.parse_args(argv)
 
 
@@ -63,14 +83,46 @@ def final_checkpoint(cfg: Config, work_dir: str) -> str:
     return osp.join(work_dir, f'iter_{train_cfg["max_iters"]}.pth')
 
 
-def stage_hook_index(cfg: Config, config: str) -> int:
+def stage_name(config: str) -> str:
+    return osp.splitext(osp.basename(config))[0]
+
+
+def stage_hooks(cfg: Config) -> list:
+    """``(index in custom_hooks, source stage or None, configured
+    checkpoint)`` of each LoadStageCheckpointHook."""
+    hooks = []
     for i, hook in enumerate(cfg.get('custom_hooks') or []):
         kind = hook.get('type') if isinstance(hook, dict) else None
         kind = getattr(kind, '__name__', kind)
         if isinstance(kind, str) and kind.split('.')[-1] == HOOK_TYPE:
-            return i
-    raise KeyError(f'{config} has no {HOOK_TYPE} in custom_hooks to take '
-                   'the previous stage\'s checkpoint')
+            hooks.append((i, hook.get('stage'), hook.get('checkpoint')))
+    return hooks
+
+
+def resolve_sources(stages: list) -> list:
+    """For each stage, ``(hook index, source stage position)`` of the hooks
+    that the pipeline fills; checked before anything runs."""
+    names = [stage_name(config) for config, *_ in stages]
+    sources = []
+    for pos, (config, cfg, _, _) in enumerate(stages):
+        filled = []
+        hooks = stage_hooks(cfg)
+        if pos > 0 and not hooks:
+            raise KeyError(f'{config} has no {HOOK_TYPE} in custom_hooks to '
+                           'take an earlier stage\'s checkpoint')
+        for index, stage, checkpoint in hooks:
+            if stage is None and pos > 0:
+                filled.append((index, pos - 1))
+            elif stage in names[:pos]:
+                filled.append((index, names.index(stage)))
+            elif checkpoint is None:
+                where = f'stage {stage!r}' if stage else 'a previous stage'
+                raise ValueError(
+                    f'{config}: custom_hooks.{index} loads {where}, which is '
+                    f'not before it in the pipeline ({names[:pos] or "none"})'
+                    ' and the config gives no checkpoint')
+        sources.append(filled)
+    return sources
 
 
 def print_table(rows):
@@ -94,21 +146,21 @@ def main(argv=None) -> int:
     dirs = [s[2] for s in stages]
     if len(set(dirs)) != len(dirs):
         raise ValueError(f'stages share work dirs: {dirs}')
-    hook_index = [None] + [stage_hook_index(cfg, config)
-                           for config, cfg, _, _ in stages[1:]]
+    sources = resolve_sources(stages)
 
-    rows, previous, rc = [], None, 0
+    rows, rc = [], 0
     for i, (config, cfg, work_dir, ckpt) in enumerate(stages):
+        inputs = ', '.join(stage_name(stages[src][0])
+                           for _, src in sources[i]) or '-'
         if osp.isfile(ckpt):
-            rows.append((i + 1, config, 'skipped (done)', previous or '-',
-                         ckpt, '-'))
-            previous = ckpt
+            rows.append((i + 1, config, 'skipped (done)', inputs, ckpt, '-'))
             continue
         cmd = [sys.executable, TRAIN, config, '--work-dir', work_dir,
                '--resume', '--launcher', args.launcher]
-        if previous is not None:
-            cmd += ['--cfg-options',
-                    f'custom_hooks.{hook_index[i]}.checkpoint={previous}']
+        if sources[i]:
+            cmd += ['--cfg-options'] + [
+                f'custom_hooks.{index}.checkpoint={stages[src][3]}'
+                for index, src in sources[i]]
         print(f'[stage {i + 1}/{len(stages)}] {" ".join(cmd)}', flush=True)
         start = time.time()
         rc = subprocess.call(cmd)
@@ -118,12 +170,16 @@ def main(argv=None) -> int:
                   f'{ckpt}', file=sys.stderr)
             rc = 1
         if rc != 0:
-            rows.append((i + 1, config, f'FAILED (rc {rc})', previous or '-',
-                         ckpt, took))
+            rows.append((i + 1, config, f'FAILED (rc {rc})', inputs, ckpt,
+                         took))
             break
-        rows.append((i + 1, config, 'trained', previous or '-', ckpt, took))
-        previous = ckpt
+        rows.append((i + 1, config, 'trained', inputs, ckpt, took))
     print_table(rows)
+    if rc == 0 and args.gvb_spec:
+        cmd = [sys.executable, GVB, args.gvb_spec, '--checkpoint',
+               stages[-1][3]] + shlex.split(args.gvb_args)
+        print(f'[GV-B] {" ".join(cmd)}', flush=True)
+        rc = subprocess.call(cmd)
     return rc
 
 

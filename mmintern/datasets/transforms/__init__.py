@@ -4,11 +4,12 @@ mmdet and mmseg look transforms up in their own registries first, then in
 the root one, so configs of either scope find these. Nothing here imports
 mmdet or mmseg at import time.
 """
+from .add_dataset_name import AddDatasetName
 from .depth_eval_crop import GARG_CROP, DepthEvalCrop, depth_eval_crop_mask
 from .eda import SYNONYMS, EDATextAugment, two_image_views
 from .pack_det_inputs import PackGVBDetInputs
 
 __all__ = [
-    'GARG_CROP', 'DepthEvalCrop', 'depth_eval_crop_mask', 'PackGVBDetInputs',
+    'AddDatasetName', 'GARG_CROP', 'DepthEvalCrop', 'depth_eval_crop_mask', 'PackGVBDetInputs',
     'SYNONYMS', 'EDATextAugment', 'two_image_views'
 ]

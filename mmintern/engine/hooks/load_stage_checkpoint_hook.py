@@ -55,10 +55,18 @@ class LoadStageCheckpointHook(Hook):
     Hooks that copy the model in ``before_run`` (EMAHook) copy it before
     this load.
 
+    A stage may take weights from several earlier stages (Up-G: its trunk
+    from Up-A, its expert branches from the three Up-E experts): give it one
+    hook per source, each with its ``stage`` and ``mapping``.
+
     Args:
-        checkpoint (str, optional): The previous stage's checkpoint.
+        checkpoint (str, optional): The source stage's checkpoint.
             ``tools/intern_pipeline.py`` sets it; a fresh run without one
             raises ValueError.
+        stage (str, optional): Which earlier stage of a pipeline the
+            checkpoint comes from: its config file name without ``.py``
+            (e.g. ``'up-a-l_metanet-b1_flickr8k'``). None means the stage
+            just before. Only ``tools/intern_pipeline.py`` reads it.
         mapping (dict[str, str], optional): Source prefix -> model prefix.
             Defaults to None (all keys, unchanged).
         strict (bool): Raise if a model key stays unfilled or a mapped key
@@ -68,12 +76,16 @@ class LoadStageCheckpointHook(Hook):
     priority = 'VERY_HIGH'
 
     def __init__(self, checkpoint: Optional[str] = None,
+                 stage: Optional[str] = None,
                  mapping: Optional[Dict[str, str]] = None,
                  strict: bool = False, map_location: str = 'cpu'):
         if mapping is not None and not isinstance(mapping, dict):
             raise TypeError(f'mapping must be a dict of prefixes, '
                             f'got {mapping!r}')
+        if stage is not None and (not isinstance(stage, str) or not stage):
+            raise TypeError(f'stage must be a config name, got {stage!r}')
         self.checkpoint = checkpoint
+        self.stage = stage
         self.mapping = mapping
         self.strict = strict
         self.map_location = map_location
@@ -90,8 +102,9 @@ class LoadStageCheckpointHook(Hook):
                                'not loading the stage checkpoint')
             return
         if self.checkpoint is None:
+            source = self.stage or 'the previous stage'
             raise ValueError('LoadStageCheckpointHook: no checkpoint set; '
-                             'give the previous stage\'s checkpoint '
+                             f'give the checkpoint of {source} '
                              '(tools/intern_pipeline.py sets it)')
         filename = osp.expanduser(str(self.checkpoint))
         if not osp.isfile(filename):
