@@ -44,7 +44,10 @@ import time
 
 from mmengine.config import Config
 
-HOOK_TYPE = 'LoadStageCheckpointHook'
+from mmintern.engine.stage_pipeline import (final_checkpoint,
+                                           resolve_sources, stage_name,
+                                           stage_work_dir)
+
 TOOLS = osp.dirname(osp.abspath(__file__))
 TRAIN = osp.join(TOOLS, 'train.py')
 GVB = osp.join(TOOLS, 'gvb.py')
@@ -65,64 +68,6 @@ def parse_args(argv=None):
                         help='more tools/gvb.py arguments, one string, e.g. '
                         '"--quick --datasets cifar10 --work-dir work_dirs/g"')
     return parser.parse_args(argv)
-
-
-def stage_work_dir(cfg: Config, config: str, root=None) -> str:
-    name = osp.splitext(osp.basename(config))[0]
-    if root is not None:
-        return osp.join(root, name)
-    return cfg.get('work_dir') or osp.join('./work_dirs', name)
-
-
-def final_checkpoint(cfg: Config, work_dir: str) -> str:
-    train_cfg = cfg.get('train_cfg') or {}
-    by_epoch = train_cfg.get('by_epoch', True) and \
-        'IterBased' not in str(train_cfg.get('type', ''))
-    if by_epoch:
-        return osp.join(work_dir, f'epoch_{train_cfg["max_epochs"]}.pth')
-    return osp.join(work_dir, f'iter_{train_cfg["max_iters"]}.pth')
-
-
-def stage_name(config: str) -> str:
-    return osp.splitext(osp.basename(config))[0]
-
-
-def stage_hooks(cfg: Config) -> list:
-    """``(index in custom_hooks, source stage or None, configured
-    checkpoint)`` of each LoadStageCheckpointHook."""
-    hooks = []
-    for i, hook in enumerate(cfg.get('custom_hooks') or []):
-        kind = hook.get('type') if isinstance(hook, dict) else None
-        kind = getattr(kind, '__name__', kind)
-        if isinstance(kind, str) and kind.split('.')[-1] == HOOK_TYPE:
-            hooks.append((i, hook.get('stage'), hook.get('checkpoint')))
-    return hooks
-
-
-def resolve_sources(stages: list) -> list:
-    """For each stage, ``(hook index, source stage position)`` of the hooks
-    that the pipeline fills; checked before anything runs."""
-    names = [stage_name(config) for config, *_ in stages]
-    sources = []
-    for pos, (config, cfg, _, _) in enumerate(stages):
-        filled = []
-        hooks = stage_hooks(cfg)
-        if pos > 0 and not hooks:
-            raise KeyError(f'{config} has no {HOOK_TYPE} in custom_hooks to '
-                           'take an earlier stage\'s checkpoint')
-        for index, stage, checkpoint in hooks:
-            if stage is None and pos > 0:
-                filled.append((index, pos - 1))
-            elif stage in names[:pos]:
-                filled.append((index, names.index(stage)))
-            elif checkpoint is None:
-                where = f'stage {stage!r}' if stage else 'a previous stage'
-                raise ValueError(
-                    f'{config}: custom_hooks.{index} loads {where}, which is '
-                    f'not before it in the pipeline ({names[:pos] or "none"})'
-                    ' and the config gives no checkpoint')
-        sources.append(filled)
-    return sources
 
 
 def print_table(rows):

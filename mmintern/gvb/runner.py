@@ -196,6 +196,9 @@ def run_fast_probe(cfg: Config, dataset: GVBDataset) -> dict:
     # As the Runner does: the top-level data_preprocessor is the model's.
     if cfg.get('data_preprocessor') is not None:
         model_cfg.setdefault('data_preprocessor', cfg.data_preprocessor)
+    # Seeded: a spec without a checkpoint is a random backbone, and two runs
+    # of it (or a comparison against it) must see the same one.
+    torch.manual_seed(0)
     model = MODELS.build(model_cfg)
     model.init_weights()  # loads the spec's checkpoint
     model.to('cuda' if torch.cuda.is_available() else 'cpu')
