@@ -1,4 +1,6 @@
-"""Training algorithms of INTERN: DeCLIP (Up-A) and plain CLIP."""
+"""Training algorithms of INTERN: DeCLIP and plain CLIP (Up-A-G), the
+dense self-supervision of Up-A-L."""
 from .declip import DeCLIP
+from .up_a_local import UpALocal
 
-__all__ = ['DeCLIP']
+__all__ = ['DeCLIP', 'UpALocal']

@@ -2,8 +2,10 @@
 
 Image-text InfoNCE over the global batch and over views, SimSiam on the
 image views, masked language modelling on the captions and
-nearest-neighbour supervision from a queue of past captions.
+nearest-neighbour supervision from a queue of past captions; and the
+dense SimSiam objective of Up-A-L between matched locations of two views.
 """
+from .dense_simsiam import dense_simsiam_loss, match_locations
 from .gather import gather_with_grad
 from .infonce import MultiViewInfoNCELoss, SymmetricInfoNCELoss
 from .masked_lm import IGNORE_INDEX, MaskedLMLoss, mask_tokens
@@ -13,5 +15,6 @@ from .simsiam import SimSiamHead, simsiam_loss
 __all__ = [
     'gather_with_grad', 'SymmetricInfoNCELoss', 'MultiViewInfoNCELoss',
     'SimSiamHead', 'simsiam_loss', 'mask_tokens', 'MaskedLMLoss',
-    'IGNORE_INDEX', 'TextEmbeddingQueue', 'NearestNeighbourLoss'
+    'IGNORE_INDEX', 'TextEmbeddingQueue', 'NearestNeighbourLoss',
+    'match_locations', 'dense_simsiam_loss'
 ]
