@@ -1,4 +1,5 @@
 from . import gvb  # noqa: F401  (registers the GV-B classification datasets)
+from .class_folder_subset import ClassFolderSubset
 from .image_text_dataset import ImageTextDataset
 from .label_system import (Taxonomy, dataset_classes, load_taxonomy,
                            map_classes, shared_concepts)
@@ -10,14 +11,14 @@ from .percentage_split import (class_proportional_split, image_split,
                                read_split_file, split_statistics,
                                write_split_file)
 from .synthetic_shapes import SHAPE_CLASSES, write_shapes_coco
-from .transforms import DepthEvalCrop, PackGVBDetInputs
+from .transforms import AddDatasetName, DepthEvalCrop, PackGVBDetInputs
 
 __all__ = [
     'SHAPE_CLASSES', 'write_shapes_coco', 'PercentageDataset',
     'class_proportional_split', 'image_split', 'split_statistics',
     'write_split_file', 'read_split_file', 'CityPersonsDataset',
     'KittiEigenDepthDataset', 'SevenScenesDepthDataset', 'WiderFaceDataset',
-    'DepthEvalCrop', 'PackGVBDetInputs', 'RatioMultiDatasetSampler',
+    'AddDatasetName', 'DepthEvalCrop', 'PackGVBDetInputs', 'RatioMultiDatasetSampler',
     'Taxonomy', 'dataset_classes', 'load_taxonomy', 'map_classes',
-    'shared_concepts', 'ImageTextDataset'
+    'shared_concepts', 'ImageTextDataset', 'ClassFolderSubset'
 ]

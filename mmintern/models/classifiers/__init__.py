@@ -1,3 +1,4 @@
-from .multi_head_classifier import MultiHeadClassifier
+from .multi_head_classifier import (LabelColumns, MultiHeadClassifier,
+                                    share_label_columns)
 
-__all__ = ['MultiHeadClassifier']
+__all__ = ['MultiHeadClassifier', 'LabelColumns', 'share_label_columns']
