@@ -11,10 +11,12 @@ from .percentage_split import (class_proportional_split, image_split,
                                read_split_file, split_statistics,
                                write_split_file)
 from .synthetic_shapes import SHAPE_CLASSES, write_shapes_coco
+from .synthetic_shapes_seg import SHAPE_SEG_CLASSES, write_shapes_seg
 from .transforms import AddDatasetName, DepthEvalCrop, PackGVBDetInputs
 
 __all__ = [
-    'SHAPE_CLASSES', 'write_shapes_coco', 'PercentageDataset',
+    'SHAPE_CLASSES', 'write_shapes_coco', 'SHAPE_SEG_CLASSES',
+    'write_shapes_seg', 'PercentageDataset',
     'class_proportional_split', 'image_split', 'split_statistics',
     'write_split_file', 'read_split_file', 'CityPersonsDataset',
     'KittiEigenDepthDataset', 'SevenScenesDepthDataset', 'WiderFaceDataset',

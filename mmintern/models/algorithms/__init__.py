@@ -1,6 +1,8 @@
 """Training algorithms of INTERN: DeCLIP and plain CLIP (Up-A-G), the
-dense self-supervision of Up-A-L."""
+dense self-supervision of Up-A-L, and the multi-task model of the Up-E
+detection / segmentation experts and of Up-G."""
 from .declip import DeCLIP
+from .multi_task_expert import MultiTaskExpert
 from .up_a_local import UpALocal
 
-__all__ = ['DeCLIP', 'UpALocal']
+__all__ = ['DeCLIP', 'UpALocal', 'MultiTaskExpert']
