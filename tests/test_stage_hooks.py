@@ -315,3 +315,13 @@ def test_pipeline_gives_each_hook_its_named_stage(tmp_path):
     assert bad.returncode != 0
     assert "loads stage 'a', which is not before it" in bad.stderr
     assert not (tmp_path / 'bad').exists()
+
+
+def test_unfilled_keys_are_logged_by_module():
+    from mmintern.engine.hooks.load_stage_checkpoint_hook import group_keys
+    keys = ['backbone.experts.image.stem.0.weight',
+            'backbone.experts.image.stem.1.bias', 'backbone.fusions.x',
+            'head.weight']
+    assert group_keys(keys) == ('backbone.experts.image.* (2), '
+                                'backbone.fusions.x, head.weight')
+    assert group_keys([]) == 'none'

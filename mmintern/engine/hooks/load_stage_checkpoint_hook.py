@@ -27,6 +27,23 @@ def map_keys(state_dict: dict, mapping: Optional[Dict[str, str]]) -> dict:
     return mapped
 
 
+def group_keys(keys, depth: int = 3) -> str:
+    """``'none'``, or the keys grouped by their first ``depth`` dotted parts
+    with counts: an Up-G model leaves thousands of keys of the other
+    sources unfilled, and the log should say which modules, not list them.
+    """
+    if not keys:
+        return 'none'
+    groups: Dict[str, int] = {}
+    for key in keys:
+        parts = key.split('.')
+        prefix = '.'.join(parts[:depth]) + ('.*' if len(parts) > depth
+                                            else '')
+        groups[prefix] = groups.get(prefix, 0) + 1
+    return ', '.join(f'{prefix} ({n})' if n > 1 else prefix
+                     for prefix, n in groups.items())
+
+
 @register_hook
 class LoadStageCheckpointHook(Hook):
     """Initialize the model from the previous INTERN stage's checkpoint.
@@ -63,12 +80,12 @@ class LoadStageCheckpointHook(Hook):
         checkpoint (str, optional): The source stage's checkpoint.
             ``tools/intern_pipeline.py`` sets it; a fresh run without one
             raises ValueError.
+        mapping (dict[str, str], optional): Source prefix -> model prefix.
+            Defaults to None (all keys, unchanged).
         stage (str, optional): Which earlier stage of a pipeline the
             checkpoint comes from: its config file name without ``.py``
             (e.g. ``'up-a-l_metanet-b1_flickr8k'``). None means the stage
             just before. Only ``tools/intern_pipeline.py`` reads it.
-        mapping (dict[str, str], optional): Source prefix -> model prefix.
-            Defaults to None (all keys, unchanged).
         strict (bool): Raise if a model key stays unfilled or a mapped key
             is not in the model. Defaults to False (log them).
         map_location (str): Defaults to ``'cpu'``.
@@ -76,8 +93,8 @@ class LoadStageCheckpointHook(Hook):
     priority = 'VERY_HIGH'
 
     def __init__(self, checkpoint: Optional[str] = None,
-                 stage: Optional[str] = None,
                  mapping: Optional[Dict[str, str]] = None,
+                 stage: Optional[str] = None,
                  strict: bool = False, map_location: str = 'cpu'):
         if mapping is not None and not isinstance(mapping, dict):
             raise TypeError(f'mapping must be a dict of prefixes, '
@@ -131,8 +148,8 @@ class LoadStageCheckpointHook(Hook):
         runner.logger.info(
             f'LoadStageCheckpointHook: loaded {len(loadable)} tensors from '
             f'{filename} (mapping {self.mapping}); unfilled model keys: '
-            f'{unfilled or "none"}')
+            f'{group_keys(unfilled)}')
         if unexpected:
             runner.logger.warning(
                 f'LoadStageCheckpointHook: {len(unexpected)} mapped keys are '
-                f'not in the model, ignored: {unexpected}')
+                f'not in the model, ignored: {group_keys(unexpected)}')
