@@ -292,16 +292,19 @@ def test_pipeline_gives_each_hook_its_named_stage(tmp_path):
         [osp.join(ROOT, 'tests'), ROOT, os.environ.get('PYTHONPATH', '')]))
     tool = osp.join(ROOT, 'tools', 'intern_pipeline.py')
     work = tmp_path / 'work'
+    # A budget for every stage: 3 iterations instead of the configs' 2.
     cmd = [sys.executable, tool] + [str(tmp_path / f'{s}.py')
-                                    for s in 'abc'] + ['--work-dir', str(work)]
+                                    for s in 'abc'] + [
+        '--work-dir', str(work), '--cfg-options', 'train_cfg.max_iters=3',
+        'default_hooks.checkpoint.interval=3']
     out = subprocess.run(cmd, env=env, cwd=tmp_path, capture_output=True,
                          text=True, timeout=180)
     assert out.returncode == 0, out.stdout + out.stderr
-    a, b, c = (torch.load(work / s / 'iter_2.pth',
+    a, b, c = (torch.load(work / s / 'iter_3.pth',
                           weights_only=True)['state_dict'] for s in 'abc')
-    assert f'custom_hooks.0.checkpoint={work / "a" / "iter_2.pth"}' \
+    assert f'custom_hooks.0.checkpoint={work / "a" / "iter_3.pth"}' \
         in out.stdout
-    assert f'custom_hooks.1.checkpoint={work / "b" / "iter_2.pth"}' \
+    assert f'custom_hooks.1.checkpoint={work / "b" / "iter_3.pth"}' \
         in out.stdout
     torch.testing.assert_close(c['backbone.weight'], a['image_encoder.weight'])
     torch.testing.assert_close(c['head.weight'], b['head.weight'])

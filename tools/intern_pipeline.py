@@ -42,7 +42,7 @@ import subprocess
 import sys
 import time
 
-from mmengine.config import Config
+from mmengine.config import Config, DictAction
 
 from mmintern.engine.stage_pipeline import (final_checkpoint,
                                            resolve_sources, stage_name,
@@ -61,6 +61,12 @@ def parse_args(argv=None):
     parser.add_argument('--launcher', default='none',
                         choices=['none', 'pytorch', 'slurm', 'mpi'],
                         help='passed to every tools/train.py run')
+    parser.add_argument(
+        '--cfg-options', nargs='+', default=[], metavar='KEY=VALUE',
+        help='settings for every stage, e.g. a budget: train_cfg.max_iters='
+        '200 param_scheduler.0.T_max=200 default_hooks.checkpoint.interval'
+        '=200 (passed to tools/train.py, and used to name the final '
+        'checkpoints)')
     parser.add_argument('--gvb-spec',
                         help='run GV-B (tools/gvb.py) with this backbone spec '
                         'on the last stage\'s final checkpoint')
@@ -68,6 +74,18 @@ def parse_args(argv=None):
                         help='more tools/gvb.py arguments, one string, e.g. '
                         '"--quick --datasets cifar10 --work-dir work_dirs/g"')
     return parser.parse_args(argv)
+
+
+def parse_options(options) -> dict:
+    """``KEY=VALUE`` strings as tools/train.py's ``--cfg-options`` reads
+    them (they are passed on as they are)."""
+    parsed = {}
+    for option in options:
+        key, sep, value = option.partition('=')
+        if not sep:
+            raise ValueError(f'--cfg-options takes KEY=VALUE, got {option!r}')
+        parsed[key] = DictAction._parse_iterable(value)
+    return parsed
 
 
 def print_table(rows):
@@ -86,6 +104,7 @@ def main(argv=None) -> int:
     stages = []
     for config in args.configs:
         cfg = Config.fromfile(config)
+        cfg.merge_from_dict(parse_options(args.cfg_options))
         work_dir = stage_work_dir(cfg, config, args.work_dir)
         stages.append((config, cfg, work_dir, final_checkpoint(cfg, work_dir)))
     dirs = [s[2] for s in stages]
@@ -102,10 +121,10 @@ def main(argv=None) -> int:
             continue
         cmd = [sys.executable, TRAIN, config, '--work-dir', work_dir,
                '--resume', '--launcher', args.launcher]
-        if sources[i]:
-            cmd += ['--cfg-options'] + [
-                f'custom_hooks.{index}.checkpoint={stages[src][3]}'
-                for index, src in sources[i]]
+        options = list(args.cfg_options) + [f'custom_hooks.{index}.checkpoint={stages[src][3]}'
+                    for index, src in sources[i]]
+        if options:
+            cmd += ['--cfg-options'] + options
         print(f'[stage {i + 1}/{len(stages)}] {" ".join(cmd)}', flush=True)
         start = time.time()
         rc = subprocess.call(cmd)

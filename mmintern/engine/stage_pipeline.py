@@ -1,8 +1,7 @@
 """The stages of an INTERN pipeline: where each writes, what it ends with,
 and which earlier stage each of its ``LoadStageCheckpointHook`` loads.
 
-Shared by ``tools/intern_pipeline.py`` (which runs the stages) and the tools
-that read their results (``tools/analysis_tools/stage_evidence.py``).
+What ``tools/intern_pipeline.py`` decides before it runs anything.
 """
 import os.path as osp
 

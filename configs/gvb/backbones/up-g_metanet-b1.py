@@ -3,11 +3,13 @@
 # branches fused into its outputs. Random initialisation unless a checkpoint
 # is given: tools/intern_pipeline.py --gvb-spec THIS_FILE passes the Up-G
 # stage's final checkpoint (its generalist is the model's `backbone`).
-trunk = dict(type='MetaNet', arch='b1')
 backbone = dict(
     type='UpGGeneralist',
-    trunk=trunk,
-    experts=dict(image=trunk, patch=trunk, pixel=trunk))
+    trunk=dict(type='MetaNet', arch='b1'),
+    experts=dict(
+        image=dict(type='MetaNet', arch='b1'),
+        patch=dict(type='MetaNet', arch='b1'),
+        pixel=dict(type='MetaNet', arch='b1')))
 checkpoint = None
 checkpoint_prefix = 'backbone.'
 
