@@ -3,6 +3,8 @@
 # (data, four loss terms, optimizer), not a recipe for real pre-training.
 # Data root: $INTERN_DATA_ROOT (default ../shared/data, relative to the
 # working directory). Run: python tools/train.py THIS_FILE
+_base_ = ['./_base_/stage_runtime.py', './_base_/datasets/flickr8k.py']
+
 default_scope = 'mmpretrain'
 # The explicit modules register DeCLIP, the text encoder, the dataset, EDA
 # and the metric even where mmintern's package __init__ files do not.
@@ -15,8 +17,6 @@ custom_imports = dict(
     ],
     allow_failed_imports=False)
 
-data_root = '{{$INTERN_DATA_ROOT:../shared/data}}/flickr8k_captions'
-img_size = 64
 context_length = 32
 
 model = dict(
@@ -42,63 +42,17 @@ model = dict(
         std=[58.395, 57.12, 57.375],
         to_rgb=True))
 
-# MoCo-v2 views (mmintern.datasets.transforms.eda.two_image_views written
-# out) and the EDA caption view. No hue jitter: mmcv 2.1's adjust_hue
-# overflows on a negative shift under numpy 2.
-view = [
-    dict(type='RandomResizedCrop', scale=img_size, crop_ratio_range=(0.2, 1.),
-         backend='pillow'),
-    dict(type='RandomApply', transforms=[
-        dict(type='ColorJitter', brightness=0.4, contrast=0.4,
-             saturation=0.4)], prob=0.8),  # no hue: see note
-    dict(type='RandomGrayscale', prob=0.2, keep_channels=True,
-         channel_weights=(0.114, 0.587, 0.2989)),
-    dict(type='RandomFlip', prob=0.5),
-]
+# Two views of each image and the EDA caption view (_base_/datasets/flickr8k.py).
 train_pipeline = [
     dict(type='LoadImageFromFile'),
-    dict(type='MultiView', num_views=2, transforms=[view]),
+    dict(type='MultiView', num_views=2, transforms=[_base_.flickr8k_view]),
     dict(type='EDATextAugment', p_synonym=0.5, p_swap=0.5, p_delete=0.5,
          alpha=0.1),
     dict(type='PackInputs', algorithm_keys=['text', 'text_aug'],
          meta_keys=['img_path']),
 ]
 
-train_dataloader = dict(
-    batch_size=8,
-    num_workers=0,
-    persistent_workers=False,
-    sampler=dict(type='DefaultSampler', shuffle=True),
-    collate_fn=dict(type='default_collate'),
-    dataset=dict(
-        type='ImageTextDataset',
-        data_root=data_root,
-        ann_file='captions.txt',
-        data_prefix=dict(img_path='images'),
-        pipeline=train_pipeline))
+train_dataloader = dict(dataset=dict(pipeline=train_pipeline))
 
-optim_wrapper = dict(
-    type='OptimWrapper',
-    optimizer=dict(type='AdamW', lr=1e-3, weight_decay=0.1),
-    clip_grad=dict(max_norm=5.0))
-param_scheduler = [dict(type='CosineAnnealingLR', T_max=20, by_epoch=False)]
-train_cfg = dict(type='IterBasedTrainLoop', max_iters=20)
-val_cfg = None
-val_dataloader = None
-val_evaluator = None
-test_cfg = None
-test_dataloader = None
-test_evaluator = None
-
-default_hooks = dict(
-    timer=dict(type='IterTimerHook'),
-    logger=dict(type='LoggerHook', interval=5),
-    param_scheduler=dict(type='ParamSchedulerHook'),
-    checkpoint=dict(type='CheckpointHook', by_epoch=False, interval=20),
-    sampler_seed=dict(type='DistSamplerSeedHook'))
-env_cfg = dict(cudnn_benchmark=False, dist_cfg=dict(backend='gloo'))
-log_processor = dict(by_epoch=False)
-log_level = 'INFO'
-load_from = None
-resume = False
-randomness = dict(seed=0)
+# Weight decay 0.1, as CLIP's and DeCLIP's training.
+optim_wrapper = dict(optimizer=dict(weight_decay=0.1))

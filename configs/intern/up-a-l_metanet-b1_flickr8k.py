@@ -7,6 +7,8 @@
 # working directory). Run: python tools/train.py THIS_FILE --cfg-options
 # custom_hooks.0.checkpoint=<Up-A-G final checkpoint>
 # (tools/intern_pipeline.py sets it).
+_base_ = ['./_base_/stage_runtime.py', './_base_/datasets/flickr8k.py']
+
 default_scope = 'mmpretrain'
 # The explicit modules register UpALocal, the dense loss, the dataset and
 # the stage hook even where mmintern's package __init__ files do not.
@@ -18,9 +20,6 @@ custom_imports = dict(
         'mmintern.engine.hooks.load_stage_checkpoint_hook'
     ],
     allow_failed_imports=False)
-
-data_root = '{{$INTERN_DATA_ROOT:../shared/data}}/flickr8k_captions'
-img_size = 64
 
 model = dict(
     type='UpALocal',
@@ -37,49 +36,17 @@ model = dict(
         std=[58.395, 57.12, 57.375],
         to_rgb=True))
 
-# MoCo-v2 views, as in the Up-A-G config. No hue jitter: mmcv 2.1's
-# adjust_hue overflows on a negative shift under numpy 2.
-view = [
-    dict(type='RandomResizedCrop', scale=img_size, crop_ratio_range=(0.2, 1.),
-         backend='pillow'),
-    dict(type='RandomApply', transforms=[
-        dict(type='ColorJitter', brightness=0.4, contrast=0.4,
-             saturation=0.4)], prob=0.8),  # no hue: see note
-    dict(type='RandomGrayscale', prob=0.2, keep_channels=True,
-         channel_weights=(0.114, 0.587, 0.2989)),
-    dict(type='RandomFlip', prob=0.5),
-]
+# Two views of each image (_base_/datasets/flickr8k.py).
 train_pipeline = [
     dict(type='LoadImageFromFile'),
-    dict(type='MultiView', num_views=2, transforms=[view]),
+    dict(type='MultiView', num_views=2, transforms=[_base_.flickr8k_view]),
     dict(type='PackInputs', meta_keys=['img_path']),
 ]
 
-train_dataloader = dict(
-    batch_size=8,
-    num_workers=0,
-    persistent_workers=False,
-    sampler=dict(type='DefaultSampler', shuffle=True),
-    collate_fn=dict(type='default_collate'),
-    dataset=dict(
-        type='ImageTextDataset',
-        data_root=data_root,
-        ann_file='captions.txt',
-        data_prefix=dict(img_path='images'),
-        pipeline=train_pipeline))
+train_dataloader = dict(dataset=dict(pipeline=train_pipeline))
 
-optim_wrapper = dict(
-    type='OptimWrapper',
-    optimizer=dict(type='AdamW', lr=1e-3, weight_decay=0.1),
-    clip_grad=dict(max_norm=5.0))
-param_scheduler = [dict(type='CosineAnnealingLR', T_max=20, by_epoch=False)]
-train_cfg = dict(type='IterBasedTrainLoop', max_iters=20)
-val_cfg = None
-val_dataloader = None
-val_evaluator = None
-test_cfg = None
-test_dataloader = None
-test_evaluator = None
+# Weight decay 0.1, as CLIP's and DeCLIP's training.
+optim_wrapper = dict(optimizer=dict(weight_decay=0.1))
 
 # Start from the Up-A-G stage: its image encoder (DeCLIP's
 # `image_encoder.*`) becomes `backbone.*`. Its 1280-d head is not built
@@ -90,16 +57,3 @@ custom_hooks = [
         checkpoint=None,
         mapping={'image_encoder.': 'backbone.'})
 ]
-
-default_hooks = dict(
-    timer=dict(type='IterTimerHook'),
-    logger=dict(type='LoggerHook', interval=5),
-    param_scheduler=dict(type='ParamSchedulerHook'),
-    checkpoint=dict(type='CheckpointHook', by_epoch=False, interval=20),
-    sampler_seed=dict(type='DistSamplerSeedHook'))
-env_cfg = dict(cudnn_benchmark=False, dist_cfg=dict(backend='gloo'))
-log_processor = dict(by_epoch=False)
-log_level = 'INFO'
-load_from = None
-resume = False
-randomness = dict(seed=0)

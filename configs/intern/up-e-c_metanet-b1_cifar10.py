@@ -24,6 +24,11 @@
 # working directory). Run: python tools/train.py THIS_FILE --cfg-options
 # custom_hooks.0.checkpoint=<Up-A-L final checkpoint>
 # (tools/intern_pipeline.py sets it).
+_base_ = [
+    './_base_/stage_runtime.py', './_base_/multi_dataset.py',
+    './_base_/from_up_a_l.py', './_base_/datasets/cifar10_extract.py'
+]
+
 default_scope = 'mmpretrain'
 # The explicit modules register the classifier, the dataset, the transform
 # and the stage hook even where mmintern's package __init__ files do not.
@@ -37,14 +42,13 @@ custom_imports = dict(
     ],
     allow_failed_imports=False)
 
-data_root = '{{$INTERN_DATA_ROOT:../shared/data}}/cifar10/test'
+data_root = _base_.cifar10_root
 img_size = 64
 batch_size = 8
 
-# The files of each class folder the INTERN stages may train on.
-upstream_files = (0, 100)  # mmintern.gvb.mini_suite.UPSTREAM_FILES
-cifar10_classes = ('airplane', 'automobile', 'bird', 'cat', 'deer', 'dog',
-                   'frog', 'horse', 'ship', 'truck')
+# Only the files stages may train on (_base_/datasets/cifar10_extract.py).
+upstream_files = _base_.cifar10_upstream_files
+cifar10_classes = _base_.cifar10_classes
 stl10_classes = ('airplane', 'bird', 'car', 'cat', 'deer', 'dog', 'horse',
                  'ship', 'truck')
 
@@ -81,59 +85,14 @@ stl10_pipeline = augment + [
 
 train_dataloader = dict(
     batch_size=batch_size,
-    num_workers=0,
-    persistent_workers=False,
-    # Every batch from one dataset; must have the DataLoader's batch size.
-    sampler=dict(type='RatioMultiDatasetSampler', batch_size=batch_size,
-                 ratios=[1, 1]),
+    sampler=dict(batch_size=batch_size, ratios=[1, 1]),
     collate_fn=dict(type='default_collate'),
-    dataset=dict(
-        type='ConcatDataset',
-        # The class lists differ on purpose.
-        ignore_keys=['classes'],
-        datasets=[
-            dict(type='ClassFolderSubset', data_root=data_root,
-                 classes=cifar10_classes, part=0, num_parts=2, seed=0,
-                 file_range=upstream_files,
-                 pipeline=cifar10_pipeline),
-            dict(type='ClassFolderSubset', data_root=data_root,
-                 classes=stl10_classes, folders=dict(car='automobile'),
-                 part=1, num_parts=2, seed=0, file_range=upstream_files,
-                 pipeline=stl10_pipeline),
-        ]))
-
-optim_wrapper = dict(
-    type='OptimWrapper',
-    optimizer=dict(type='AdamW', lr=1e-3, weight_decay=0.05),
-    clip_grad=dict(max_norm=5.0))
-param_scheduler = [dict(type='CosineAnnealingLR', T_max=20, by_epoch=False)]
-train_cfg = dict(type='IterBasedTrainLoop', max_iters=20)
-val_cfg = None
-val_dataloader = None
-val_evaluator = None
-test_cfg = None
-test_dataloader = None
-test_evaluator = None
-
-# Start from the Up-A-L stage: its `backbone.*` is this backbone (all of
-# MetaNet-B1's stages, no head); the shared head starts fresh.
-custom_hooks = [
-    dict(
-        type='LoadStageCheckpointHook',
-        checkpoint=None,
-        stage='up-a-l_metanet-b1_flickr8k',
-        mapping={'backbone.': 'backbone.'})
-]
-
-default_hooks = dict(
-    timer=dict(type='IterTimerHook'),
-    logger=dict(type='LoggerHook', interval=5),
-    param_scheduler=dict(type='ParamSchedulerHook'),
-    checkpoint=dict(type='CheckpointHook', by_epoch=False, interval=20),
-    sampler_seed=dict(type='DistSamplerSeedHook'))
-env_cfg = dict(cudnn_benchmark=False, dist_cfg=dict(backend='gloo'))
-log_processor = dict(by_epoch=False)
-log_level = 'INFO'
-load_from = None
-resume = False
-randomness = dict(seed=0)
+    dataset=dict(datasets=[
+        dict(type='ClassFolderSubset', data_root=data_root,
+             classes=cifar10_classes, part=0, num_parts=2, seed=0,
+             file_range=upstream_files, pipeline=cifar10_pipeline),
+        dict(type='ClassFolderSubset', data_root=data_root,
+             classes=stl10_classes, folders=dict(car='automobile'),
+             part=1, num_parts=2, seed=0, file_range=upstream_files,
+             pipeline=stl10_pipeline),
+    ]))

@@ -11,6 +11,12 @@
 # dict(train=64, val=16), seed=0). Run: python tools/train.py THIS_FILE
 # --cfg-options custom_hooks.0.checkpoint=<Up-A-L final checkpoint>
 # (tools/intern_pipeline.py sets it).
+_base_ = [
+    './_base_/stage_runtime.py', './_base_/multi_dataset.py',
+    './_base_/from_up_a_l.py', './_base_/datasets/camvid.py',
+    './_base_/tasks/slim_fcn.py'
+]
+
 default_scope = 'mmseg'
 # The explicit modules register the model, its TrunkView, the sampler, the
 # transform and the stage hook even where mmintern's package __init__ files
@@ -25,86 +31,33 @@ custom_imports = dict(
     ],
     allow_failed_imports=False)
 
-data_root = '{{$INTERN_DATA_ROOT:../shared/data}}'
 shapes_root = '{{$INTERN_SHAPES_SEG_ROOT:data/intern/shapes_seg}}'
-# CamVid (SegNet's 11 classes); its label 11 is "Unlabelled", ignored.
-camvid_classes = ('Sky', 'Building', 'Pole', 'Road', 'Pavement', 'Tree',
-                  'SignSymbol', 'Fence', 'Car', 'Pedestrian', 'Bicyclist')
-camvid_ignore = 11
 shapes_classes = ('background', 'square', 'circle', 'triangle')
 
 
 def _segmentor(num_classes, ignore_index):
-    # A complete mmseg segmentor config, less its backbone: MultiTaskExpert
-    # gives it a view of the shared trunk. FCNHead over the four trunk
-    # maps resized to stride 4 and concatenated (32+64+96+192 channels),
-    # one 3x3 conv of 64: the lightest head that still sees every scale.
+    # The slim FCN segmentor (_base_/tasks/slim_fcn.py) for one dataset.
+    fcn = _base_.slim_fcn
     return dict(
-        type='EncoderDecoder',
+        fcn,
         data_preprocessor=dict(
-            type='SegDataPreProcessor',
-            mean=[123.675, 116.28, 103.53],
-            std=[58.395, 57.12, 57.375],
-            bgr_to_rgb=True,
-            pad_val=0,
-            seg_pad_val=ignore_index,
-            size_divisor=32),
+            fcn.data_preprocessor, seg_pad_val=ignore_index),
         decode_head=dict(
-            type='FCNHead',
-            in_channels=[32, 64, 96, 192],
-            in_index=[0, 1, 2, 3],
-            input_transform='resize_concat',
-            channels=64,
-            num_convs=1,
-            concat_input=False,
-            dropout_ratio=0.1,
-            num_classes=num_classes,
-            norm_cfg=dict(type='BN', requires_grad=True),
-            align_corners=False,
-            ignore_index=ignore_index,
-            loss_decode=dict(
-                type='CrossEntropyLoss', use_sigmoid=False,
-                loss_weight=1.0)),
-        train_cfg=dict(),
-        test_cfg=dict(mode='whole'))
-
+            fcn.decode_head, num_classes=num_classes,
+            ignore_index=ignore_index))
 
 model = dict(
     type='MultiTaskExpert',
     # MetaNet-B1's stride 4, 8, 16, 32 maps (channels 32, 64, 96, 192).
     backbone=dict(type='MetaNet', arch='b1', out_indices=(1, 2, 4, 5)),
     tasks=dict(
-        camvid=_segmentor(len(camvid_classes), camvid_ignore),
+        camvid=_segmentor(len(_base_.camvid_classes), _base_.camvid_ignore),
         shapes=_segmentor(len(shapes_classes), 255)),
     loss_weights=dict(camvid=1.0, shapes=1.0))
 
-# 'dataset' in meta_keys: MultiTaskExpert routes a batch by it.
-meta_keys = ('img_path', 'seg_map_path', 'ori_shape', 'img_shape',
-             'pad_shape', 'scale_factor', 'flip', 'flip_direction',
-             'reduce_zero_label', 'dataset')
-
-
-def _pipeline(name, scale):
-    return [
-        dict(type='LoadImageFromFile'),
-        dict(type='LoadAnnotations'),
-        dict(type='Resize', scale=scale, keep_ratio=True),
-        dict(type='RandomFlip', prob=0.5),
-        dict(type='AddDatasetName', name=name),
-        dict(type='PackSegInputs', meta_keys=meta_keys),
-    ]
-
-
-camvid = dict(
-    type='BaseSegDataset',
-    data_root=data_root + '/camvid_seg/CamVid',
-    # No ann_file: every image of val/ (480x360, to 128x96).
-    data_prefix=dict(img_path='val', seg_map_path='valannot'),
-    img_suffix='.png',
-    seg_map_suffix='.png',
-    metainfo=dict(classes=camvid_classes),
-    ignore_index=camvid_ignore,
-    pipeline=_pipeline('camvid', (128, 96)))
+# CamVid (_base_/datasets/camvid.py) and the synthetic shapes label maps,
+# with the same pipeline at 96x96.
+camvid = _base_.camvid_train
 shapes = dict(
     type='BaseSegDataset',
     data_root=shapes_root,
@@ -112,61 +65,11 @@ shapes = dict(
     img_suffix='.png',
     seg_map_suffix='.png',
     metainfo=dict(classes=shapes_classes),
-    pipeline=_pipeline('shapes', (96, 96)))
+    pipeline=[
+        dict(step, name='shapes') if step['type'] == 'AddDatasetName' else
+        dict(step, scale=(96, 96)) if step['type'] == 'mmseg.Resize' else step
+        for step in camvid.pipeline
+    ])
 
-batch_size = 2
 train_dataloader = dict(
-    batch_size=batch_size,
-    num_workers=0,
-    persistent_workers=False,
-    # Every batch from one dataset (the same one on every rank), drawn
-    # 1:1; its batch_size must be the DataLoader's.
-    sampler=dict(
-        type='RatioMultiDatasetSampler', batch_size=batch_size,
-        ratios=[1, 1]),
-    collate_fn=dict(type='pseudo_collate'),
-    dataset=dict(
-        type='ConcatDataset',
-        datasets=[camvid, shapes],
-        # The datasets' classes differ by design (one head each).
-        ignore_keys=['classes', 'palette', 'label_map']))
-
-optim_wrapper = dict(
-    type='OptimWrapper',
-    optimizer=dict(type='AdamW', lr=1e-3, weight_decay=0.05),
-    clip_grad=dict(max_norm=5.0))
-param_scheduler = [dict(type='CosineAnnealingLR', T_max=20, by_epoch=False)]
-train_cfg = dict(type='IterBasedTrainLoop', max_iters=20)
-val_cfg = None
-val_dataloader = None
-val_evaluator = None
-test_cfg = None
-test_dataloader = None
-test_evaluator = None
-
-# Start from the Up-A-L stage: its backbone (`backbone.*`) is the trunk.
-# Keys it has and this trunk lacks (a head it built) are reported as not
-# in the model.
-custom_hooks = [
-    dict(
-        type='LoadStageCheckpointHook',
-        stage='up-a-l_metanet-b1_flickr8k',
-        checkpoint=None,
-        mapping={'backbone.': 'backbone.'})
-]
-
-# Under DDP, the other dataset's head gets no gradient in a step.
-model_wrapper_cfg = dict(
-    type='MMDistributedDataParallel', find_unused_parameters=True)
-default_hooks = dict(
-    timer=dict(type='IterTimerHook'),
-    logger=dict(type='LoggerHook', interval=5),
-    param_scheduler=dict(type='ParamSchedulerHook'),
-    checkpoint=dict(type='CheckpointHook', by_epoch=False, interval=20),
-    sampler_seed=dict(type='DistSamplerSeedHook'))
-env_cfg = dict(cudnn_benchmark=False, dist_cfg=dict(backend='gloo'))
-log_processor = dict(by_epoch=False)
-log_level = 'INFO'
-load_from = None
-resume = False
-randomness = dict(seed=0)
+    sampler=dict(ratios=[1, 1]), dataset=dict(datasets=[camvid, shapes]))

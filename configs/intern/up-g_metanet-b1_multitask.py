@@ -13,6 +13,12 @@
 # custom_hooks.0.checkpoint=<Up-A-L> custom_hooks.1.checkpoint=<Up-E(C)>
 # custom_hooks.2.checkpoint=<Up-E(D)> custom_hooks.3.checkpoint=<Up-E(S)>
 # (their final checkpoints; tools/intern_pipeline.py sets them by stage).
+_base_ = [
+    './_base_/stage_runtime.py', './_base_/multi_dataset.py', './_base_/datasets/cifar10_extract.py',
+    './_base_/datasets/raccoon_voc.py', './_base_/datasets/camvid.py',
+    './_base_/tasks/slim_retinanet.py', './_base_/tasks/slim_fcn.py'
+]
+
 default_scope = 'mmpretrain'
 # The explicit modules register the model, its TrunkView, the generalist,
 # the CIFAR-10 subset, the sampler, the transform and the stage hook even
@@ -33,17 +39,12 @@ custom_imports = dict(
 # model's inner types need none: MultiTaskExpert builds a task under the
 # scope of its type.
 
-data_root = '{{$INTERN_DATA_ROOT:../shared/data}}'
 mean = [123.675, 116.28, 103.53]
 std = [58.395, 57.12, 57.375]
 metanet_b1 = dict(type='MetaNet', arch='b1')
-# The files of each CIFAR-10 class folder the INTERN stages may train on.
-upstream_files = (0, 100)  # mmintern.gvb.mini_suite.UPSTREAM_FILES
-cifar10_classes = ('airplane', 'automobile', 'bird', 'cat', 'deer', 'dog',
-                   'frog', 'horse', 'ship', 'truck')
-camvid_classes = ('Sky', 'Building', 'Pole', 'Road', 'Pavement', 'Tree',
-                  'SignSymbol', 'Fence', 'Car', 'Pedestrian', 'Bicyclist')
-camvid_ignore = 11  # "Unlabelled"
+cifar10_classes = _base_.cifar10_classes
+fcn = _base_.slim_fcn
+retinanet = _base_.slim_retinanet
 
 model = dict(
     type='MultiTaskExpert',
@@ -70,82 +71,27 @@ model = dict(
                 num_classes=len(cifar10_classes),
                 in_channels=192,
                 loss=dict(type='CrossEntropyLoss', loss_weight=1.0))),
-        # The Up-E(D) config's slim RetinaNet (see there).
+        # The Up-E(D) expert's slim RetinaNet and the Up-E(S) expert's slim
+        # FCN (_base_/tasks/).
         raccoon=dict(
-            type='mmdet.RetinaNet',
-            data_preprocessor=dict(
-                type='DetDataPreprocessor', mean=mean, std=std,
-                bgr_to_rgb=True, pad_size_divisor=32),
-            neck=dict(
-                type='FPN', in_channels=[64, 96, 192], out_channels=32,
-                num_outs=3),
-            bbox_head=dict(
-                type='RetinaHead',
-                num_classes=1,
-                in_channels=32,
-                stacked_convs=1,
-                feat_channels=32,
-                anchor_generator=dict(
-                    type='AnchorGenerator',
-                    octave_base_scale=3,
-                    scales_per_octave=3,
-                    ratios=[0.5, 1.0, 2.0],
-                    strides=[8, 16, 32]),
-                bbox_coder=dict(
-                    type='DeltaXYWHBBoxCoder',
-                    target_means=[.0, .0, .0, .0],
-                    target_stds=[1.0, 1.0, 1.0, 1.0]),
-                loss_cls=dict(
-                    type='FocalLoss', use_sigmoid=True, gamma=2.0,
-                    alpha=0.25, loss_weight=1.0),
-                loss_bbox=dict(type='L1Loss', loss_weight=1.0)),
-            train_cfg=dict(
-                assigner=dict(
-                    type='MaxIoUAssigner', pos_iou_thr=0.5, neg_iou_thr=0.4,
-                    min_pos_iou=0, ignore_iof_thr=-1),
-                sampler=dict(type='PseudoSampler'),
-                allowed_border=-1,
-                pos_weight=-1,
-                debug=False),
-            test_cfg=dict(
-                nms_pre=500, min_bbox_size=0, score_thr=0.05,
-                nms=dict(type='nms', iou_threshold=0.5), max_per_img=50)),
-        # The Up-E(S) config's FCN head (see there).
+            retinanet, bbox_head=dict(retinanet.bbox_head, num_classes=1)),
         camvid=dict(
-            type='mmseg.EncoderDecoder',
+            fcn,
             data_preprocessor=dict(
-                type='SegDataPreProcessor', mean=mean, std=std,
-                bgr_to_rgb=True, pad_val=0, seg_pad_val=camvid_ignore,
-                size_divisor=32),
+                fcn.data_preprocessor, seg_pad_val=_base_.camvid_ignore),
             decode_head=dict(
-                type='FCNHead',
-                in_channels=[32, 64, 96, 192],
-                in_index=[0, 1, 2, 3],
-                input_transform='resize_concat',
-                channels=64,
-                num_convs=1,
-                concat_input=False,
-                dropout_ratio=0.1,
-                num_classes=len(camvid_classes),
-                norm_cfg=dict(type='BN', requires_grad=True),
-                align_corners=False,
-                ignore_index=camvid_ignore,
-                loss_decode=dict(
-                    type='CrossEntropyLoss', use_sigmoid=False,
-                    loss_weight=1.0)),
-            train_cfg=dict(),
-            test_cfg=dict(mode='whole'))),
+                fcn.decode_head, num_classes=len(_base_.camvid_classes),
+                ignore_index=_base_.camvid_ignore))),
     # Classification on the stride-32 map only; detection on stride 8-32.
     outputs=dict(cifar10=(3, ), raccoon=(1, 2, 3), camvid=(0, 1, 2, 3)),
     loss_weights=dict(cifar10=1.0, raccoon=1.0, camvid=1.0))
 
 cifar10 = dict(
     type='ClassFolderSubset',
-    data_root=data_root + '/cifar10/test',
+    data_root=_base_.cifar10_root,
     classes=cifar10_classes,
-    # Only files 0-99 of each class: 100-199 are the GV-B mini suite's
-    # (mmintern.gvb.mini_suite), which no stage may train on.
-    file_range=upstream_files,
+    # Only the files stages may train on (_base_/datasets/cifar10_extract).
+    file_range=_base_.cifar10_upstream_files,
     pipeline=[
         dict(type='LoadImageFromFile'),
         dict(type='mmpretrain.Resize', scale=(64, 64)),  # 32 px originals
@@ -156,75 +102,15 @@ cifar10 = dict(
              meta_keys=('img_path', 'ori_shape', 'img_shape', 'flip',
                         'dataset')),
     ])
-raccoon = dict(
-    type='mmdet.VOCDataset',
-    data_root=data_root + '/raccoon_voc/VOCdevkit/',
-    ann_file='VOC_raccoon/ImageSets/Main/train.txt',
-    data_prefix=dict(sub_data_root='VOC_raccoon/'),
-    metainfo=dict(classes=('raccoon', )),
-    filter_cfg=dict(filter_empty_gt=True),
-    pipeline=[
-        dict(type='LoadImageFromFile'),
-        dict(type='mmdet.LoadAnnotations', with_bbox=True),
-        dict(type='mmdet.Resize', scale=(128, 128), keep_ratio=True),
-        dict(type='mmdet.RandomFlip', prob=0.5),
-        dict(type='AddDatasetName', name='raccoon'),
-        dict(type='mmdet.PackDetInputs',
-             meta_keys=('img_id', 'img_path', 'ori_shape', 'img_shape',
-                        'scale_factor', 'flip', 'flip_direction',
-                        'dataset')),
-    ])
-camvid = dict(
-    type='mmseg.BaseSegDataset',
-    data_root=data_root + '/camvid_seg/CamVid',
-    data_prefix=dict(img_path='val', seg_map_path='valannot'),
-    img_suffix='.png',
-    seg_map_suffix='.png',
-    metainfo=dict(classes=camvid_classes),
-    ignore_index=camvid_ignore,
-    pipeline=[
-        dict(type='LoadImageFromFile'),
-        dict(type='mmseg.LoadAnnotations'),
-        dict(type='mmseg.Resize', scale=(128, 96), keep_ratio=True),
-        dict(type='mmseg.RandomFlip', prob=0.5),
-        dict(type='AddDatasetName', name='camvid'),
-        dict(type='mmseg.PackSegInputs',
-             meta_keys=('img_path', 'seg_map_path', 'ori_shape',
-                        'img_shape', 'pad_shape', 'scale_factor', 'flip',
-                        'flip_direction', 'reduce_zero_label', 'dataset')),
-    ])
+raccoon = _base_.raccoon_train
+camvid = _base_.camvid_train
 
-batch_size = 2
+# The three tasks drawn 1:1:1.
 train_dataloader = dict(
-    batch_size=batch_size,
-    num_workers=0,
-    persistent_workers=False,
-    # Every batch from one dataset (the same one on every rank), the three
-    # tasks drawn 1:1:1; its batch_size must be the DataLoader's.
-    sampler=dict(
-        type='RatioMultiDatasetSampler', batch_size=batch_size,
-        ratios=[1, 1, 1]),
-    collate_fn=dict(type='pseudo_collate'),
-    dataset=dict(
-        type='ConcatDataset',
-        datasets=[cifar10, raccoon, camvid],
-        # Three tasks: their metainfo differs by design.
-        ignore_keys=['classes', 'palette', 'dataset_type', 'label_map',
-                     'reduce_zero_label']))
+    sampler=dict(ratios=[1, 1, 1]),
+    dataset=dict(datasets=[cifar10, raccoon, camvid]))
 
 # The frozen experts have requires_grad=False: the optimizer skips them.
-optim_wrapper = dict(
-    type='OptimWrapper',
-    optimizer=dict(type='AdamW', lr=1e-3, weight_decay=0.05),
-    clip_grad=dict(max_norm=5.0))
-param_scheduler = [dict(type='CosineAnnealingLR', T_max=20, by_epoch=False)]
-train_cfg = dict(type='IterBasedTrainLoop', max_iters=20)
-val_cfg = None
-val_dataloader = None
-val_evaluator = None
-test_cfg = None
-test_dataloader = None
-test_evaluator = None
 
 # One hook per source stage; `stage` is the config name (no .py) of the
 # earlier pipeline stage whose final checkpoint the pipeline gives it. Each
@@ -255,19 +141,3 @@ custom_hooks = [
         checkpoint=None,
         mapping={'backbone.': 'backbone.experts.pixel.'}),
 ]
-
-# Under DDP, the other tasks' necks and heads get no gradient in a step.
-model_wrapper_cfg = dict(
-    type='MMDistributedDataParallel', find_unused_parameters=True)
-default_hooks = dict(
-    timer=dict(type='IterTimerHook'),
-    logger=dict(type='LoggerHook', interval=5),
-    param_scheduler=dict(type='ParamSchedulerHook'),
-    checkpoint=dict(type='CheckpointHook', by_epoch=False, interval=20),
-    sampler_seed=dict(type='DistSamplerSeedHook'))
-env_cfg = dict(cudnn_benchmark=False, dist_cfg=dict(backend='gloo'))
-log_processor = dict(by_epoch=False)
-log_level = 'INFO'
-load_from = None
-resume = False
-randomness = dict(seed=0)
