@@ -18,16 +18,14 @@ Examples:
         --prefix backbone.trunk.
 """
 import argparse
-import os
 import os.path as osp
 import sys
 from typing import Dict, Optional, Sequence
 
 import torch
 
-from mmintern.utils import load_weights_only
-
-OUT_PREFIX = 'backbone.'
+from mmintern.utils import (BACKBONE_PREFIX, load_weights_only,
+                            save_backbone)
 
 
 def parse_args(argv: Optional[Sequence[str]] = None):
@@ -35,7 +33,7 @@ def parse_args(argv: Optional[Sequence[str]] = None):
     parser.add_argument('checkpoint', help='mmengine checkpoint to read')
     parser.add_argument('out', help='where to write the backbone')
     parser.add_argument(
-        '--prefix', default=OUT_PREFIX,
+        '--prefix', default=BACKBONE_PREFIX,
         help='keep the keys under this prefix (default: %(default)s), '
         'written as backbone.<rest of the key>')
     return parser.parse_args(argv)
@@ -47,7 +45,7 @@ def _key_groups(keys, depth: int = 2) -> list:
 
 
 def export_backbone(checkpoint: str, out: str,
-                    prefix: str = OUT_PREFIX) -> Dict[str, torch.Tensor]:
+                    prefix: str = BACKBONE_PREFIX) -> Dict[str, torch.Tensor]:
     """Write the tensors of ``checkpoint`` under ``prefix`` as
     ``backbone.*`` to ``out``; returns the written state dict.
 
@@ -65,18 +63,15 @@ def export_backbone(checkpoint: str, out: str,
     if not isinstance(state, dict):
         raise TypeError(f'{checkpoint} holds no state dict (a '
                         f'{type(state).__name__})')
-    exported = {
-        OUT_PREFIX + key[len(prefix):]: value.detach().cpu().clone()
+    backbone = {
+        key[len(prefix):]: value
         for key, value in state.items()
         if key.startswith(prefix) and isinstance(value, torch.Tensor)
     }
-    if not exported:
+    if not backbone:
         raise KeyError(f'{checkpoint} has no tensor under {prefix!r}; its '
                        f'keys start with {_key_groups(state)}')
-    folder = osp.dirname(osp.abspath(out))
-    os.makedirs(folder, exist_ok=True)
-    torch.save(dict(state_dict=exported), out)
-    return exported
+    return save_backbone(backbone, out)
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
@@ -89,7 +84,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         print(f'export_backbone: error: {message}', file=sys.stderr)
         return 1
     print(f'exported {len(exported)} tensors under {args.prefix!r} of '
-          f'{args.checkpoint} to {args.out} as {OUT_PREFIX}*')
+          f'{args.checkpoint} to {args.out} as {BACKBONE_PREFIX}*')
     return 0
 
 

@@ -19,6 +19,7 @@ from mmengine.model import BaseDataPreprocessor, BaseModel, ModuleDict
 from mmengine.registry import DefaultScope
 
 from mmintern.registry import register_model
+from mmintern.utils import save_backbone
 from ..backbones.trunk_view import TrunkView
 
 __all__ = ['MultiTaskExpert']
@@ -301,9 +302,4 @@ class MultiTaskExpert(BaseModel):
         --prefix backbone.trunk.`` takes its trunk alone. Returns the saved
         state dict.
         """
-        state_dict = {
-            f'backbone.{k}': v.detach().cpu().clone()
-            for k, v in self.backbone.state_dict().items()
-        }
-        torch.save(dict(state_dict=state_dict), path)
-        return state_dict
+        return save_backbone(self.backbone.state_dict(), path)

@@ -18,6 +18,7 @@ from mmengine.logging import print_log
 from mmengine.model import BaseModel
 
 from mmintern.registry import register_model
+from mmintern.utils import save_backbone
 
 __all__ = ['MultiHeadClassifier', 'LabelColumns', 'share_label_columns']
 
@@ -539,9 +540,4 @@ class MultiHeadClassifier(BaseModel):
         checkpoint=path, prefix='backbone.')``, e.g. in an Up-G
         ``expert_checkpoints``. Returns the saved state dict.
         """
-        state_dict = {
-            f'backbone.{k}': v.detach().cpu().clone()
-            for k, v in self.backbone.state_dict().items()
-        }
-        torch.save(dict(state_dict=state_dict), path)
-        return state_dict
+        return save_backbone(self.backbone.state_dict(), path)
