@@ -56,7 +56,12 @@ CONFIGS = (
     'configs/intern/up-a-g_declip_metanet-b1_flickr8k.py',
     'configs/intern/up-a-g_clip_metanet-b1_flickr8k.py',
 )
-DATA_ROOT = '/work/shared/data/cifar10/test'
+# The shared data next to the repository, or $INTERN_DATA_ROOT (as the
+# INTERN configs read it).
+DATA_ROOT = osp.join(
+    os.environ.get('INTERN_DATA_ROOT',
+                   osp.join(osp.dirname(REPO), 'shared', 'data')),
+    'cifar10', 'test')
 IMG_EXTENSIONS = ('.jpg', '.jpeg', '.png')
 
 
