@@ -121,8 +121,9 @@ def main(argv=None) -> int:
             continue
         cmd = [sys.executable, TRAIN, config, '--work-dir', work_dir,
                '--resume', '--launcher', args.launcher]
-        options = list(args.cfg_options) + [f'custom_hooks.{index}.checkpoint={stages[src][3]}'
-                    for index, src in sources[i]]
+        options = list(args.cfg_options) + [
+            f'custom_hooks.{index}.checkpoint={stages[src][3]}'
+            for index, src in sources[i]]
         if options:
             cmd += ['--cfg-options'] + options
         print(f'[stage {i + 1}/{len(stages)}] {" ".join(cmd)}', flush=True)

@@ -42,7 +42,8 @@ model = dict(
         std=[58.395, 57.12, 57.375],
         to_rgb=True))
 
-# Two views of each image and the EDA caption view (_base_/datasets/flickr8k.py).
+# Two views of each image (_base_/datasets/flickr8k.py) and the EDA
+# caption view.
 train_pipeline = [
     dict(type='LoadImageFromFile'),
     dict(type='MultiView', num_views=2, transforms=[_base_.flickr8k_view]),

@@ -14,9 +14,10 @@
 # custom_hooks.2.checkpoint=<Up-E(D)> custom_hooks.3.checkpoint=<Up-E(S)>
 # (their final checkpoints; tools/intern_pipeline.py sets them by stage).
 _base_ = [
-    './_base_/stage_runtime.py', './_base_/multi_dataset.py', './_base_/datasets/cifar10_extract.py',
-    './_base_/datasets/raccoon_voc.py', './_base_/datasets/camvid.py',
-    './_base_/tasks/slim_retinanet.py', './_base_/tasks/slim_fcn.py'
+    './_base_/stage_runtime.py', './_base_/multi_dataset.py',
+    './_base_/datasets/cifar10_extract.py', './_base_/datasets/raccoon_voc.py',
+    './_base_/datasets/camvid.py', './_base_/tasks/slim_retinanet.py',
+    './_base_/tasks/slim_fcn.py'
 ]
 
 default_scope = 'mmpretrain'

@@ -20,7 +20,7 @@ __all__ = [
     'class_proportional_split', 'image_split', 'split_statistics',
     'write_split_file', 'read_split_file', 'CityPersonsDataset',
     'KittiEigenDepthDataset', 'SevenScenesDepthDataset', 'WiderFaceDataset',
-    'AddDatasetName', 'DepthEvalCrop', 'PackGVBDetInputs', 'RatioMultiDatasetSampler',
-    'Taxonomy', 'dataset_classes', 'load_taxonomy', 'map_classes',
+    'AddDatasetName', 'DepthEvalCrop', 'PackGVBDetInputs',
+    'RatioMultiDatasetSampler', 'Taxonomy', 'dataset_classes', 'load_taxonomy', 'map_classes',
     'shared_concepts', 'ImageTextDataset', 'ClassFolderSubset'
 ]

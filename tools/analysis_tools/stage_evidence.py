@@ -2,8 +2,8 @@
 backbone against the same backbone from random initialisation.
 
 Reads the stage checkpoints that ``tools/intern_pipeline.py`` left in
-``--pipeline-dir`` (one folder per stage config, each naming
-its final checkpoint in ``last_checkpoint``) and runs ``tools/gvb.py`` on each with
+``--pipeline-dir`` (one folder per stage config, each naming its final
+checkpoint in ``last_checkpoint``) and runs ``tools/gvb.py`` on each with
 the fast linear probe, at ``--percentage`` of the training data, once per
 ``--seeds`` value (``GVB_SEED``: which images make up the percentage). The
 data is the GV-B mini suite (``mmintern.gvb.mini_suite``: real images that

@@ -10,6 +10,6 @@ from .eda import SYNONYMS, EDATextAugment, two_image_views
 from .pack_det_inputs import PackGVBDetInputs
 
 __all__ = [
-    'AddDatasetName', 'GARG_CROP', 'DepthEvalCrop', 'depth_eval_crop_mask', 'PackGVBDetInputs',
-    'SYNONYMS', 'EDATextAugment', 'two_image_views'
+    'AddDatasetName', 'GARG_CROP', 'DepthEvalCrop', 'depth_eval_crop_mask',
+    'PackGVBDetInputs', 'SYNONYMS', 'EDATextAugment', 'two_image_views'
 ]
