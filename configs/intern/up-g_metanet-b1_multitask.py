@@ -32,7 +32,8 @@ custom_imports = dict(
         'mmintern.datasets.class_folder_subset',
         'mmintern.datasets.multi_dataset_sampler',
         'mmintern.datasets.transforms.add_dataset_name',
-        'mmintern.engine.hooks.load_stage_checkpoint_hook'
+        'mmintern.engine.hooks.load_stage_checkpoint_hook',
+        'mmintern.engine.hooks.freeze_schedule_hook'
     ],
     allow_failed_imports=False)
 # Three libraries in one config: every library-specific type carries its
@@ -141,4 +142,13 @@ custom_hooks = [
         stage='up-e-s_metanet-b1_camvid-shapes',
         checkpoint=None,
         mapping={'backbone.': 'backbone.experts.pixel.'}),
+    # The three task models start from scratch: for the first 5 iterations
+    # they (and the zero-initialised fusions) learn on the frozen trunk, so
+    # their random first gradients do not disturb the Up-A-L weights.
+    dict(
+        type='FreezeScheduleHook',
+        schedule=[
+            dict(iter=0, freeze=['backbone.trunk']),
+            dict(iter=5, unfreeze=['backbone.trunk']),
+        ]),
 ]

@@ -128,10 +128,12 @@ def run_gvb(spec: str, checkpoint: Optional[str], prefix: Optional[str],
             for row in section['table']['rows']}
 
 
-def mean_std(values: List[float]) -> str:
+def mean_std(values: List[float], signed: bool = False) -> str:
+    sign = '+' if signed else ''
+    mean = round(statistics.mean(values), 2) + 0.  # no '-0.00'
     if len(values) == 1:
-        return f'{values[0]:.2f}'
-    return f'{statistics.mean(values):.2f} ± {statistics.stdev(values):.2f}'
+        return f'{mean:{sign}.2f}'
+    return f'{mean:{sign}.2f} ± {statistics.stdev(values):.2f}'
 
 
 def main(argv=None) -> int:
@@ -152,7 +154,8 @@ def main(argv=None) -> int:
 
     size = '224 px' if args.full_size else '64 px'
     lines = [f'GV-B mini suite at {args.percentage:g}% ({size}, fast linear '
-             f'probe; mean ± std over split seeds {args.seeds})', '']
+             f'probe; mean ± std over split seeds {args.seeds}; Δ: against '
+             'the random init of the same backbone, paired by seed)', '']
     header = ['backbone', 'checkpoint'] + [
         f'{name} {part}' for name in args.datasets for part in ('', 'Δ')]
     lines.append('| ' + ' | '.join(h.strip() for h in header) + ' |')
@@ -167,9 +170,9 @@ def main(argv=None) -> int:
             if base is None:
                 cells.append('-')
             else:
-                delta = statistics.mean(values) - statistics.mean(
-                    scores[base][name])
-                cells.append(f'{delta:+.2f}')
+                # Paired by seed: both rows probe the same images.
+                deltas = [v - b for v, b in zip(values, scores[base][name])]
+                cells.append(mean_std(deltas, signed=True))
         lines.append('| ' + ' | '.join(cells) + ' |')
         summary.append(dict(row=title, checkpoint=checkpoints[i],
                             baseline=None if base is None else ROWS[base][0],
