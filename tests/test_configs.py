@@ -36,7 +36,7 @@ def test_every_config_is_covered():
 @pytest.mark.parametrize('config', CONFIGS)
 def test_config_builds_and_runs_forward(config):
     cfg, model = build(config)
-    assert cfg.model.backbone.type == 'MetaNet'
+    assert cfg.model.backbone.type in ('MetaNet', 'UpGGeneralist')
     kind = cfg.get('default_scope')
     size = 64 if kind == 'mmpretrain' else 128
     x = torch.randn(1, 3, size, size)
