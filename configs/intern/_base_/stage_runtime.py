@@ -24,7 +24,10 @@ default_hooks = dict(
     logger=dict(type='LoggerHook', interval=5),
     param_scheduler=dict(type='ParamSchedulerHook'),
     checkpoint=dict(type='CheckpointHook', by_epoch=False, interval=20),
-    sampler_seed=dict(type='DistSamplerSeedHook'))
+    sampler_seed=dict(type='DistSamplerSeedHook'),
+    # A resumed stage draws the same dropout / drop-path masks as an
+    # uninterrupted one (mmengine resumes the seed, not torch's stream).
+    rng_state=dict(type='TorchRNGStateHook'))
 env_cfg = dict(cudnn_benchmark=False, dist_cfg=dict(backend='gloo'))
 log_processor = dict(by_epoch=False)
 log_level = 'INFO'

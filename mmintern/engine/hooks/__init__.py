@@ -1,9 +1,10 @@
 from .freeze_schedule_hook import FreezeScheduleHook
 from .frozen_backbone_hook import FrozenBackboneHook
 from .load_stage_checkpoint_hook import LoadStageCheckpointHook
+from .rng_state_hook import TorchRNGStateHook
 from .switch_loss_hook import SwitchLossHook
 
 __all__ = [
     'FrozenBackboneHook', 'FreezeScheduleHook', 'LoadStageCheckpointHook',
-    'SwitchLossHook'
+    'SwitchLossHook', 'TorchRNGStateHook'
 ]

@@ -1,0 +1,91 @@
+"""A real stage killed and resumed ends exactly where an uninterrupted run
+does: the Up-G config (four LoadStageCheckpointHooks, a FreezeScheduleHook
+whose boundary is crossed, RatioMultiDatasetSampler over three datasets of
+three libraries) on the real data extracts."""
+import os.path as osp
+
+import pytest
+import torch
+from mmengine.config import Config
+from mmengine.hooks import Hook
+from mmengine.runner import Runner
+
+import mmintern  # noqa: F401
+from conftest import REPO, SHARED_DATA
+from mmintern.models.backbones import MetaNet
+
+UP_G = osp.join(REPO, 'configs', 'intern', 'up-g_metanet-b1_multitask.py')
+MAX_ITERS = 6  # past the trunk's unfreeze at iteration 5
+
+
+@pytest.fixture(scope='module')
+def stage_ckpt(tmp_path_factory):
+    """What each source stage hands Up-G: a MetaNet-B1 under backbone.*"""
+    torch.manual_seed(5)
+    state = {f'backbone.{k}': v for k, v in
+             MetaNet('b1', out_indices=(4, )).state_dict().items()}
+    path = str(tmp_path_factory.mktemp('stages') / 'stage.pth')
+    torch.save(dict(state_dict=state), path)
+    return path
+
+
+class Killed(Exception):
+    pass
+
+
+class KillAfter(Hook):
+    """Ends the process's training abruptly after iteration ``k``, once
+    that iteration's checkpoint is written (a kill with the same config, so
+    the schedules keep their length)."""
+    priority = 'LOWEST'  # after CheckpointHook
+
+    def __init__(self, k):
+        self.k = k
+
+    def after_train_iter(self, runner, batch_idx, data_batch=None,
+                         outputs=None):
+        if runner.iter == self.k:
+            raise Killed
+
+
+def _run(work_dir, stage_ckpt, name, resume=False, kill_after=None):
+    cfg = Config.fromfile(UP_G)
+    for ds in cfg.train_dataloader.dataset.datasets:
+        # The extracts next to the repository, as $INTERN_DATA_ROOT.
+        ds.data_root = ds.data_root.replace('../shared/data', SHARED_DATA)
+    for hook in cfg.custom_hooks:
+        if hook.type == 'LoadStageCheckpointHook':
+            hook.checkpoint = stage_ckpt
+    cfg.merge_from_dict({
+        'work_dir': str(work_dir), 'train_cfg.max_iters': MAX_ITERS,
+        'default_hooks.checkpoint.interval': 2, 'resume': resume,
+        'log_level': 'WARNING', 'experiment_name': name})
+    runner = Runner.from_cfg(cfg)
+    if kill_after is not None:
+        runner.register_hook(KillAfter(kill_after))
+        with pytest.raises(Killed):
+            runner.train()
+        return None
+    runner.train()
+    return {k: v.clone() for k, v in runner.model.state_dict().items()}
+
+
+@pytest.mark.skipif(not osp.isdir(SHARED_DATA),
+                    reason='needs the shared data extracts')
+@pytest.mark.parametrize('killed_at', [2, 4])
+def test_resumed_up_g_equals_uninterrupted(tmp_path, stage_ckpt, killed_at):
+    straight = _run(tmp_path / 'straight', stage_ckpt,
+                    f'straight{killed_at}')
+    _run(tmp_path / 'killed', stage_ckpt, f'killed{killed_at}',
+         kill_after=killed_at)
+    assert osp.isfile(tmp_path / 'killed' / f'iter_{killed_at}.pth')
+    resumed = _run(tmp_path / 'killed', stage_ckpt, f'resumed{killed_at}',
+                   resume=True)
+    assert straight.keys() == resumed.keys()
+    for key in straight:
+        torch.testing.assert_close(resumed[key], straight[key], rtol=0,
+                                   atol=0, msg=key)
+    # The run trained: the trunk moved after its unfreeze at iteration 5.
+    ckpt = torch.load(stage_ckpt, weights_only=True)['state_dict']
+    key = 'backbone.trunk.stem.conv.weight'
+    assert not torch.equal(straight[key], ckpt['backbone.stem.conv.weight'])
