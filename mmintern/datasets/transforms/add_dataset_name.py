@@ -1,4 +1,5 @@
-"""Tag each sample with the name of its dataset (multi-dataset training)."""
+"""Tag each sample with the name of its dataset (multi-dataset training),
+and read the tag back."""
 from mmcv.transforms import BaseTransform
 from mmengine.registry import TRANSFORMS
 
@@ -29,3 +30,19 @@ class AddDatasetName(BaseTransform):
 
     def __repr__(self) -> str:
         return f'{type(self).__name__}(name={self.name!r})'
+
+
+def dataset_of(sample) -> str:
+    """The dataset name :class:`AddDatasetName` put on a packed sample:
+    ``sample.metainfo['dataset']``, or a ``dataset`` key / attribute."""
+    metainfo = getattr(sample, 'metainfo', None)
+    if isinstance(metainfo, dict) and 'dataset' in metainfo:
+        return metainfo['dataset']
+    if isinstance(sample, dict) and 'dataset' in sample:
+        return sample['dataset']
+    if hasattr(sample, 'dataset'):
+        return getattr(sample, 'dataset')
+    raise KeyError(
+        "a data sample has no dataset name: add AddDatasetName(name) to its "
+        "dataset's pipeline and 'dataset' to the meta_keys of the packing "
+        'transform (PackInputs, PackDetInputs, PackSegInputs)')

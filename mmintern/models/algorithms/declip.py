@@ -37,6 +37,7 @@ from mmintern.registry import register_model
 from ..losses import (MaskedLMLoss, MultiViewInfoNCELoss,
                       NearestNeighbourLoss, SimSiamHead, mask_tokens)
 from ..text.tokenizer import ClipTokenizer
+from ..utils import last_output_width
 
 __all__ = ['DeCLIP']
 
@@ -100,7 +101,7 @@ class DeCLIP(BaseModel):
         self.context_length = context_length or \
             self.text_encoder.context_length
         if image_feat_dim is None:
-            image_feat_dim = self._infer_feat_dim()
+            image_feat_dim = last_output_width(self.image_encoder)
         self.image_feat_dim = image_feat_dim
         text_width = self.text_encoder.width
         self.embed_dim = embed_dim
@@ -133,19 +134,6 @@ class DeCLIP(BaseModel):
             self.nn = NearestNeighbourLoss(embed_dim, loss_weight=w, **c)
 
     # ------------------------------------------------------------------
-    def _infer_feat_dim(self) -> int:
-        enc = self.image_encoder
-        out_channels = getattr(enc, 'out_channels', None)
-        out_indices = getattr(enc, 'out_indices', None)
-        if out_channels is not None and out_indices:
-            return int(out_channels[out_indices[-1]])
-        was_training = enc.training
-        enc.eval()
-        with torch.no_grad():
-            feat = self._pool(enc(torch.zeros(1, 3, 64, 64)))
-        enc.train(was_training)
-        return feat.shape[-1]
-
     @staticmethod
     def _pool(feats) -> torch.Tensor:
         if isinstance(feats, (list, tuple)):

@@ -18,6 +18,7 @@ from mmengine.logging import print_log
 from mmengine.model import BaseDataPreprocessor, BaseModel, ModuleDict
 from mmengine.registry import DefaultScope
 
+from mmintern.datasets.transforms.add_dataset_name import dataset_of
 from mmintern.registry import register_model
 from mmintern.utils import save_backbone
 from ..backbones.trunk_view import TrunkView
@@ -25,18 +26,6 @@ from ..backbones.trunk_view import TrunkView
 __all__ = ['MultiTaskExpert']
 
 ForwardResults = Union[Dict[str, torch.Tensor], list, tuple, torch.Tensor]
-
-
-def _dataset_name(sample) -> str:
-    metainfo = getattr(sample, 'metainfo', None)
-    if isinstance(metainfo, dict) and 'dataset' in metainfo:
-        return metainfo['dataset']
-    if isinstance(sample, dict) and 'dataset' in sample:
-        return sample['dataset']
-    raise KeyError(
-        "a data sample has no dataset name: add AddDatasetName(name) to its "
-        "dataset's pipeline and 'dataset' to the meta_keys of the packing "
-        'transform (PackDetInputs, PackSegInputs, PackInputs)')
 
 
 def _task_scope(cfg: dict) -> Optional[str]:
@@ -236,7 +225,7 @@ class MultiTaskExpert(BaseModel):
             raise ValueError('MultiTaskExpert needs the data samples, whose '
                              "metainfo['dataset'] names the task of the "
                              'batch')
-        names = [_dataset_name(s) for s in data_samples]
+        names = [dataset_of(s) for s in data_samples]
         found = sorted(set(names))
         if len(found) > 1:
             raise ValueError(

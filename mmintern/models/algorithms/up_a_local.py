@@ -33,6 +33,7 @@ from mmengine.registry import MODELS as ROOT_MODELS
 from mmintern.registry import register_model
 from ..losses.dense_simsiam import dense_simsiam_loss, match_locations
 from ..losses.simsiam import SimSiamHead
+from ..utils import last_output_width
 
 __all__ = ['UpALocal']
 
@@ -104,7 +105,7 @@ class UpALocal(BaseModel):
 
         self.backbone = ROOT_MODELS.build(backbone)
         if in_channels is None:
-            in_channels = self._infer_in_channels()
+            in_channels = last_output_width(self.backbone)
         self.in_channels = int(in_channels)
 
         # Modules of a term that is off are not built: unused parameters
@@ -129,19 +130,6 @@ class UpALocal(BaseModel):
                 loss_weight=self.global_weight)
 
     # ------------------------------------------------------------------
-    def _infer_in_channels(self) -> int:
-        bb = self.backbone
-        out_channels = getattr(bb, 'out_channels', None)
-        out_indices = getattr(bb, 'out_indices', None)
-        if out_channels is not None and out_indices:
-            return int(out_channels[out_indices[-1]])
-        was_training = bb.training
-        bb.eval()
-        with torch.no_grad():
-            feat = self._last_map(bb(torch.zeros(1, 3, 64, 64)))
-        bb.train(was_training)
-        return feat.shape[1]
-
     @staticmethod
     def _last_map(feats) -> torch.Tensor:
         if isinstance(feats, (list, tuple)):

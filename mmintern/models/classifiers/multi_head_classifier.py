@@ -17,8 +17,10 @@ import torch.nn.functional as F
 from mmengine.logging import print_log
 from mmengine.model import BaseModel
 
+from mmintern.datasets.transforms.add_dataset_name import dataset_of
 from mmintern.registry import register_model
 from mmintern.utils import save_backbone
+from ..utils import last_output_width
 
 __all__ = ['MultiHeadClassifier', 'LabelColumns', 'share_label_columns']
 
@@ -193,19 +195,6 @@ def share_label_columns(
                         tuple(share_kinds))
 
 
-def _dataset_of(sample) -> str:
-    metainfo = getattr(sample, 'metainfo', None)
-    if isinstance(metainfo, dict) and 'dataset' in metainfo:
-        return metainfo['dataset']
-    if isinstance(sample, dict) and 'dataset' in sample:
-        return sample['dataset']
-    if hasattr(sample, 'dataset'):
-        return getattr(sample, 'dataset')
-    raise KeyError('a data sample has no dataset name: put it in its '
-                   "metainfo['dataset'] (e.g. meta_keys of PackInputs) or a "
-                   "'dataset' key")
-
-
 def _label_of(sample) -> torch.Tensor:
     label = sample['gt_label'] if isinstance(sample, dict) \
         else getattr(sample, 'gt_label', None)
@@ -344,7 +333,7 @@ class MultiHeadClassifier(BaseModel):
         self.backbone = MODELS.build(backbone)
         self.neck = MODELS.build(neck) if neck is not None else None
         if in_channels is None:
-            in_channels = self._infer_in_channels(self.backbone)
+            in_channels = last_output_width(self.backbone)
         self.in_channels = in_channels
         self.label_columns: Optional[LabelColumns] = None
         if self.share_classes:
@@ -413,17 +402,6 @@ class MultiHeadClassifier(BaseModel):
         return {name: getattr(self, buffer)
                 for name, buffer in self._column_buffers.items()}
 
-    @staticmethod
-    def _infer_in_channels(backbone: nn.Module) -> int:
-        channels = getattr(backbone, 'out_channels', None)
-        indices = getattr(backbone, 'out_indices', None)
-        if isinstance(channels, (list, tuple)) and indices is not None:
-            last = indices if isinstance(indices, int) else \
-                sorted(indices)[-1]
-            return int(channels[last])
-        raise ValueError(f'cannot tell the feature width of '
-                         f'{type(backbone).__name__}; give in_channels')
-
     def extract_feat(self, inputs: torch.Tensor) -> torch.Tensor:
         """The pooled ``(N, C)`` features of the backbone (and neck)."""
         x = self.backbone(inputs)
@@ -438,7 +416,7 @@ class MultiHeadClassifier(BaseModel):
     def _route(self, data_samples: Sequence) -> Dict[str, List[int]]:
         groups: Dict[str, List[int]] = {}
         for i, sample in enumerate(data_samples):
-            name = _dataset_of(sample)
+            name = dataset_of(sample)
             if name not in self.num_classes:
                 raise KeyError(f'dataset {name!r} has no head; heads: '
                                f'{sorted(self.num_classes)}')
