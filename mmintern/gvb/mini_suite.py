@@ -16,6 +16,8 @@ from typing import Dict, List, Sequence, Tuple
 import numpy as np
 from PIL import Image
 
+from mmintern.datasets.gvb.base import list_images
+
 # CIFAR-10's class order (the label of a folder is its position here).
 CIFAR10_CLASSES = ('airplane', 'automobile', 'bird', 'cat', 'deer', 'dog',
                    'frog', 'horse', 'ship', 'truck')
@@ -37,8 +39,7 @@ def class_files(root: str, span: Tuple[int, int]) -> Dict[str, List[str]]:
             raise FileNotFoundError(
                 f'{folder} does not exist: {root} must hold one folder per '
                 f'CIFAR-10 class ({", ".join(CIFAR10_CLASSES)})')
-        names = sorted(f for f in os.listdir(folder)
-                       if f.lower().endswith(('.jpg', '.jpeg', '.png')))
+        names = list_images(folder)
         if len(names) < span[1]:
             raise ValueError(f'{folder} has {len(names)} images, the split '
                              f'needs {span[1]}')

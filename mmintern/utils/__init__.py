@@ -1,10 +1,12 @@
 from .backbone_checkpoint import BACKBONE_PREFIX, save_backbone
 from .complexity import register_sdpa_flop_handle, sdpa_flop_jit
+from .key_groups import group_keys
+from .mean_std import mean_std
 from .safe_checkpoint import (SAFE_GLOBALS, UnsafeCheckpointError,
                               allow_mmengine_checkpoints, load_weights_only)
 
 __all__ = [
-    'BACKBONE_PREFIX', 'save_backbone',
+    'BACKBONE_PREFIX', 'save_backbone', 'group_keys', 'mean_std',
     'SAFE_GLOBALS', 'UnsafeCheckpointError', 'allow_mmengine_checkpoints',
     'load_weights_only', 'register_sdpa_flop_handle', 'sdpa_flop_jit'
 ]

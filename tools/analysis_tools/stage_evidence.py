@@ -30,12 +30,12 @@ import argparse
 import json
 import os
 import os.path as osp
-import statistics
 import subprocess
 import sys
 from typing import Dict, List, Optional
 
 from mmintern.gvb.mini_suite import write_mini_suite
+from mmintern.utils import mean_std
 
 REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 GVB = osp.join(REPO, 'tools', 'gvb.py')
@@ -128,14 +128,6 @@ def run_gvb(spec: str, checkpoint: Optional[str], prefix: Optional[str],
             for row in section['table']['rows']}
 
 
-def mean_std(values: List[float], signed: bool = False) -> str:
-    sign = '+' if signed else ''
-    mean = round(statistics.mean(values), 2) + 0.  # no '-0.00'
-    if len(values) == 1:
-        return f'{mean:{sign}.2f}'
-    return f'{mean:{sign}.2f} ± {statistics.stdev(values):.2f}'
-
-
 def main(argv=None) -> int:
     args = parse_args(argv)
     write_mini_suite(args.data_root, args.gvb_root, args.datasets)
@@ -166,13 +158,13 @@ def main(argv=None) -> int:
                  else '-']
         for name in args.datasets:
             values = scores[i][name]
-            cells.append(mean_std(values))
+            cells.append(mean_std(values, digits=2))
             if base is None:
                 cells.append('-')
             else:
                 # Paired by seed: both rows probe the same images.
                 deltas = [v - b for v, b in zip(values, scores[base][name])]
-                cells.append(mean_std(deltas, signed=True))
+                cells.append(mean_std(deltas, digits=2, signed=True))
         lines.append('| ' + ' | '.join(cells) + ' |')
         summary.append(dict(row=title, checkpoint=checkpoints[i],
                             baseline=None if base is None else ROWS[base][0],

@@ -51,6 +51,9 @@ from mmengine.registry import MODELS, init_default_scope
 from mmengine.runner import set_random_seed
 from mmengine.utils import import_modules_from_strings
 
+from mmintern.datasets.gvb.base import list_images
+from mmintern.utils.mean_std import mean_std as _mean_std
+
 REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 CONFIGS = (
     'configs/intern/up-a-g_declip_metanet-b1_flickr8k.py',
@@ -62,7 +65,6 @@ DATA_ROOT = osp.join(
     os.environ.get('INTERN_DATA_ROOT',
                    osp.join(osp.dirname(REPO), 'shared', 'data')),
     'cifar10', 'test')
-IMG_EXTENSIONS = ('.jpg', '.jpeg', '.png')
 
 
 def parse_args(argv: Optional[Sequence[str]] = None):
@@ -350,8 +352,7 @@ def load_labelled_images(data_root: str, train_per_class: int,
                          f'found {classes}')
     splits = dict(train=([], []), test=([], []))
     for label, name in enumerate(classes):
-        files = sorted(f for f in os.listdir(osp.join(data_root, name))
-                       if f.lower().endswith(IMG_EXTENSIONS))
+        files = list_images(osp.join(data_root, name))
         if len(files) <= train_per_class:
             raise ValueError(f'class {name!r} has {len(files)} images: none '
                              f'left to test with {train_per_class} to train')
@@ -434,14 +435,10 @@ def evaluate(model, data: dict, batch_size: int = 100,
 # ---------------------------------------------------------------------------
 # Report
 # ---------------------------------------------------------------------------
-def mean_std(values: Sequence[Optional[float]], digits: int = 1) -> str:
-    values = [v for v in values if v is not None]
-    if not values:
-        return '-'
-    if len(values) == 1:
-        return f'{values[0]:.{digits}f}'
-    return (f'{statistics.mean(values):.{digits}f} +- '
-            f'{statistics.stdev(values):.{digits}f}')
+def mean_std(values: Sequence[Optional[float]], digits: int = 1,
+             signed: bool = False) -> str:
+    # ASCII '+-': the table also goes to terminals and plain logs.
+    return _mean_std(values, digits, signed, sep='+-')
 
 
 def loss_weights(cfg: Config) -> Dict[str, float]:
@@ -521,13 +518,7 @@ def format_table(rows: List[dict], names: Sequence[str],
         return f'{statistics.mean(va) / statistics.mean(vb):.2f}x'
 
     def signed(values):
-        text = mean_std(values)
-        if text == '-':
-            return text
-        # A tiny negative mean prints as -0.0: show it as +0.0.
-        if text.startswith('-') and float(text.split()[0]) == 0:
-            text = text[1:]
-        return text if text.startswith('-') else f'+{text}'
+        return mean_std(values, signed=True)
 
     lines.append(
         f'| {a} - {b} | | {ratio("train_seconds")} | '

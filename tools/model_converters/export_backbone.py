@@ -24,7 +24,7 @@ from typing import Dict, Optional, Sequence
 
 import torch
 
-from mmintern.utils import (BACKBONE_PREFIX, load_weights_only,
+from mmintern.utils import (BACKBONE_PREFIX, group_keys, load_weights_only,
                             save_backbone)
 
 
@@ -37,11 +37,6 @@ def parse_args(argv: Optional[Sequence[str]] = None):
         help='keep the keys under this prefix (default: %(default)s), '
         'written as backbone.<rest of the key>')
     return parser.parse_args(argv)
-
-
-def _key_groups(keys, depth: int = 2) -> list:
-    """The distinct first ``depth`` parts of dotted keys, for messages."""
-    return sorted({'.'.join(k.split('.')[:depth]) + '.' for k in keys})
 
 
 def export_backbone(checkpoint: str, out: str,
@@ -70,7 +65,7 @@ def export_backbone(checkpoint: str, out: str,
     }
     if not backbone:
         raise KeyError(f'{checkpoint} has no tensor under {prefix!r}; its '
-                       f'keys start with {_key_groups(state)}')
+                       f'keys are {group_keys(sorted(state), depth=2)}')
     return save_backbone(backbone, out)
 
 

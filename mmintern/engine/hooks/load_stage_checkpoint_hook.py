@@ -5,7 +5,7 @@ from typing import Dict, Optional
 from mmengine.hooks import Hook
 
 from mmintern.registry import register_hook
-from mmintern.utils import load_weights_only
+from mmintern.utils import group_keys, load_weights_only
 from .schedule_utils import unwrap_model
 
 
@@ -25,23 +25,6 @@ def map_keys(state_dict: dict, mapping: Optional[Dict[str, str]]) -> dict:
                 mapped[mapping[src] + key[len(src):]] = value
                 break
     return mapped
-
-
-def group_keys(keys, depth: int = 3) -> str:
-    """``'none'``, or the keys grouped by their first ``depth`` dotted parts
-    with counts: an Up-G model leaves thousands of keys of the other
-    sources unfilled, and the log should say which modules, not list them.
-    """
-    if not keys:
-        return 'none'
-    groups: Dict[str, int] = {}
-    for key in keys:
-        parts = key.split('.')
-        prefix = '.'.join(parts[:depth]) + ('.*' if len(parts) > depth
-                                            else '')
-        groups[prefix] = groups.get(prefix, 0) + 1
-    return ', '.join(f'{prefix} ({n})' if n > 1 else prefix
-                     for prefix, n in groups.items())
 
 
 @register_hook
