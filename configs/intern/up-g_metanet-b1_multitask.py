@@ -120,28 +120,17 @@ train_dataloader = dict(
 # encoder is the trunk; the experts' trunks (MultiHeadClassifier's and
 # MultiTaskExpert's `backbone.`) are the image / patch / pixel branches.
 # The fusions are not in any checkpoint: they start at zero, so training
-# starts as the trunk alone.
+# starts as the trunk alone. Source stage -> where its `backbone.*` goes:
+stage_sources = (
+    ('up-a-l_metanet-b1_flickr8k', 'backbone.trunk.'),
+    ('up-e-c_metanet-b1_cifar10', 'backbone.experts.image.'),
+    ('up-e-d_metanet-b1_raccoon-shapes', 'backbone.experts.patch.'),
+    ('up-e-s_metanet-b1_camvid-shapes', 'backbone.experts.pixel.'),
+)
 custom_hooks = [
-    dict(
-        type='LoadStageCheckpointHook',
-        stage='up-a-l_metanet-b1_flickr8k',
-        checkpoint=None,
-        mapping={'backbone.': 'backbone.trunk.'}),
-    dict(
-        type='LoadStageCheckpointHook',
-        stage='up-e-c_metanet-b1_cifar10',
-        checkpoint=None,
-        mapping={'backbone.': 'backbone.experts.image.'}),
-    dict(
-        type='LoadStageCheckpointHook',
-        stage='up-e-d_metanet-b1_raccoon-shapes',
-        checkpoint=None,
-        mapping={'backbone.': 'backbone.experts.patch.'}),
-    dict(
-        type='LoadStageCheckpointHook',
-        stage='up-e-s_metanet-b1_camvid-shapes',
-        checkpoint=None,
-        mapping={'backbone.': 'backbone.experts.pixel.'}),
+    dict(type='LoadStageCheckpointHook', stage=stage, checkpoint=None,
+         mapping={'backbone.': target}) for stage, target in stage_sources
+] + [
     # The three task models start from scratch: for the first 5 iterations
     # they (and the zero-initialised fusions) learn on the frozen trunk, so
     # their random first gradients do not disturb the Up-A-L weights.
