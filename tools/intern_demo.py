@@ -57,6 +57,7 @@ def main():
     args = parser.parse_args()
 
     from mmintern.datasets import write_shapes_coco, write_shapes_seg
+    from mmintern.engine.stage_pipeline import budget_options
     from mmintern.gvb.mini_suite import write_mini_suite
     shapes = osp.join(ROOT, SHAPES_ROOT)
     if not osp.isfile(osp.join(shapes, 'annotations', 'train.json')):
@@ -74,10 +75,7 @@ def main():
                 f'{GVB_ROOT} --work-dir {args.work_dir}/gvb')
     budget = []
     if args.iters is not None:
-        n = args.iters
-        budget = ['--cfg-options', f'train_cfg.max_iters={n}',
-                  f'param_scheduler.0.T_max={n}',
-                  f'default_hooks.checkpoint.interval={n}']
+        budget = ['--cfg-options', *budget_options(args.iters)]
     run('tools/intern_pipeline.py', *stages, '--work-dir', args.work_dir,
         '--gvb-spec', GVB_SPEC, '--gvb-args', gvb_args, *budget)
     with open(osp.join(ROOT, args.work_dir, 'gvb', 'gvb_table.md')) as f:

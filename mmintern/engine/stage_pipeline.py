@@ -1,7 +1,8 @@
 """The stages of an INTERN pipeline: where each writes, what it ends with,
 and which earlier stage each of its ``LoadStageCheckpointHook`` loads.
 
-What ``tools/intern_pipeline.py`` decides before it runs anything.
+What ``tools/intern_pipeline.py`` decides before it runs anything, and
+the budget that the stage tools give every stage.
 """
 import os.path as osp
 
@@ -28,6 +29,16 @@ def final_checkpoint(cfg: Config, work_dir: str) -> str:
     if by_epoch:
         return osp.join(work_dir, f'epoch_{train_cfg["max_epochs"]}.pth')
     return osp.join(work_dir, f'iter_{train_cfg["max_iters"]}.pth')
+
+
+def budget_options(iters: int) -> list:
+    """``--cfg-options`` that give a stage config of ``configs/intern``
+    ``iters`` iterations: the loop, the cosine schedule stretched to it
+    (``T_max``) and one checkpoint, the final one."""
+    if iters < 1:
+        raise ValueError(f'iters must be positive, got {iters}')
+    return [f'train_cfg.max_iters={iters}', f'param_scheduler.0.T_max={iters}',
+            f'default_hooks.checkpoint.interval={iters}']
 
 
 def stage_name(config: str) -> str:

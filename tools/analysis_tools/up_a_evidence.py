@@ -52,6 +52,8 @@ from mmengine.runner import set_random_seed
 from mmengine.utils import import_modules_from_strings
 
 from mmintern.datasets.gvb.base import list_images
+from mmintern.engine.stage_pipeline import budget_options
+from mmintern.engine.stage_pipeline import stage_name as config_name
 from mmintern.utils.mean_std import mean_std as _mean_std
 
 REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
@@ -99,10 +101,6 @@ def parse_args(argv: Optional[Sequence[str]] = None):
 # ---------------------------------------------------------------------------
 # Training
 # ---------------------------------------------------------------------------
-def config_name(config: str) -> str:
-    return osp.splitext(osp.basename(config))[0]
-
-
 def run_dir(work_dir: str, config: str, seed: int) -> str:
     # One folder per seed: several seeds of a config must not share
     # checkpoints or logs.
@@ -115,14 +113,7 @@ def train_overrides(iters: int, seed) -> List[str]:
     The cosine schedule is stretched to the budget (``T_max``) and the only
     checkpoint saved is the final one.
     """
-    if iters < 1:
-        raise ValueError(f'--iters must be positive, got {iters}')
-    return [
-        f'train_cfg.max_iters={iters}',
-        f'param_scheduler.0.T_max={iters}',
-        f'default_hooks.checkpoint.interval={iters}',
-        f'randomness.seed={seed}',
-    ]
+    return budget_options(iters) + [f'randomness.seed={seed}']
 
 
 def train_command(config: str, work_dir: str, iters: int,
