@@ -6,10 +6,10 @@ mmdet or mmseg at import time.
 """
 from .add_dataset_name import AddDatasetName
 from .depth_eval_crop import GARG_CROP, DepthEvalCrop, depth_eval_crop_mask
-from .eda import SYNONYMS, EDATextAugment, two_image_views
+from .eda import SYNONYMS, EDATextAugment
 from .pack_det_inputs import PackGVBDetInputs
 
 __all__ = [
     'AddDatasetName', 'GARG_CROP', 'DepthEvalCrop', 'depth_eval_crop_mask',
-    'PackGVBDetInputs', 'SYNONYMS', 'EDATextAugment', 'two_image_views'
+    'PackGVBDetInputs', 'SYNONYMS', 'EDATextAugment'
 ]

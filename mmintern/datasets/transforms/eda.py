@@ -3,7 +3,7 @@
 :class:`EDATextAugment` gives the second caption view (EDA: Wei & Zou,
 https://arxiv.org/abs/1901.11196, without random insertion). The two image
 views come from mmpretrain's ``MultiView`` wrapper around a MoCo-v2 style
-pipeline; :func:`two_image_views` writes that transform config.
+pipeline (``configs/intern/_base_/datasets/flickr8k.py``).
 """
 from typing import Dict, List, Optional, Sequence
 
@@ -11,7 +11,7 @@ import numpy as np
 from mmcv.transforms import BaseTransform
 from mmengine.registry import TRANSFORMS
 
-__all__ = ['EDATextAugment', 'SYNONYMS', 'two_image_views']
+__all__ = ['EDATextAugment', 'SYNONYMS']
 
 #: A small built-in synonym table (symmetric within each group), covering
 #: common caption words; EDA with WordNet would need nltk and its corpus.
@@ -127,32 +127,3 @@ class EDATextAugment(BaseTransform):
         return (f'{self.__class__.__name__}(p_synonym={self.p_synonym}, '
                 f'p_swap={self.p_swap}, p_delete={self.p_delete}, '
                 f'alpha={self.alpha})')
-
-
-def two_image_views(size: int = 224, num_views: int = 2,
-                    scale=(0.2, 1.)) -> dict:
-    """Config of mmpretrain's ``MultiView`` with a MoCo-v2 pipeline.
-
-    RandomResizedCrop, ColorJitter (p=0.8; brightness, contrast and
-    saturation 0.4 but *no hue*: mmcv 2.1's ``adjust_hue`` casts a negative
-    shift with ``np.uint8(...)``, an OverflowError under numpy 2),
-    RandomGrayscale (p=0.2),
-    GaussianBlur (p=0.5) and a horizontal flip, drawn independently per
-    view; the views end up as a list under ``img`` (``PackInputs`` packs
-    it as a list, ``SelfSupDataPreprocessor`` stacks each view).
-    Resolve it with ``default_scope='mmpretrain'`` (or prefix the types
-    with ``mmpretrain.``).
-    """
-    view = [
-        dict(type='RandomResizedCrop', scale=size, crop_ratio_range=scale,
-             backend='pillow'),
-        dict(type='RandomApply', transforms=[
-            dict(type='ColorJitter', brightness=0.4, contrast=0.4,
-                 saturation=0.4)], prob=0.8),  # no hue: see note
-        dict(type='RandomGrayscale', prob=0.2, keep_channels=True,
-             channel_weights=(0.114, 0.587, 0.2989)),
-        dict(type='GaussianBlur', magnitude_range=(0.1, 2.0),
-             magnitude_std='inf', prob=0.5),
-        dict(type='RandomFlip', prob=0.5),
-    ]
-    return dict(type='MultiView', num_views=num_views, transforms=[view])

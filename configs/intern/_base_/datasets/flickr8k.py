@@ -1,9 +1,9 @@
 # The Flickr8k caption extract of the shared data ($INTERN_DATA_ROOT,
 # default ../shared/data): 250 images x 5 captions, read by
 # ImageTextDataset; the Up-A stages set the dataset's pipeline. Their image
-# views are MoCo-v2's at 64 px (mmintern.datasets.transforms.eda
-# .two_image_views written out). No hue jitter: mmcv 2.1's adjust_hue
-# overflows on a negative shift under numpy 2.
+# views are MoCo-v2's at 64 px, without its Gaussian blur and
+# without hue jitter: mmcv 2.1's adjust_hue overflows on a negative shift
+# under numpy 2.
 flickr8k_view = [
     dict(type='RandomResizedCrop', scale=64, crop_ratio_range=(0.2, 1.),
          backend='pillow'),
