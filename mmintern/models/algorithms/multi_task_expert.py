@@ -16,7 +16,6 @@ import torch
 import torch.nn as nn
 from mmengine.logging import print_log
 from mmengine.model import BaseDataPreprocessor, BaseModel, ModuleDict
-from mmengine.registry import DefaultScope
 
 from mmintern.datasets.transforms.add_dataset_name import dataset_of
 from mmintern.registry import register_model
@@ -28,19 +27,13 @@ __all__ = ['MultiTaskExpert']
 ForwardResults = Union[Dict[str, torch.Tensor], list, tuple, torch.Tensor]
 
 
-def _task_scope(cfg: dict) -> Optional[str]:
-    """The scope to build a task model config under (pops ``_scope_``).
-
-    ``_scope_`` if given, else the scope of a scoped type name
+def _type_scope(kind) -> Optional[str]:
+    """The library of a task model type: the scope of a scoped type name
     (``'mmdet.RetinaNet'``) or the package of a class given as the type
-    when that package has a registry (``mmdet``); None keeps the current
-    default scope (an unscoped name under ``default_scope='mmdet'``).
+    when that package has a registry (``mmdet``); None for an unscoped name
+    (built under the current default scope).
     """
     from mmengine.registry import MODELS
-    scope = cfg.pop('_scope_', None)
-    if scope is not None:
-        return scope
-    kind = cfg['type']
     if isinstance(kind, str):
         return kind.split('.')[0] if '.' in kind else None
     package = getattr(kind, '__module__', '').split('.')[0]
@@ -189,12 +182,15 @@ class MultiTaskExpert(BaseModel):
                 'outputs it receives with outputs=)',
                 logger='current', level=logging.WARNING)
         cfg['backbone'] = dict(type='TrunkView', indices=indices)
-        # Build under the task's library scope: its inner configs
-        # ('FPN', 'FCNHead', its data preprocessor) are unscoped names
-        # that mmengine looks up in the *default* scope's registry, not in
-        # the registry the outer type came from.
-        with DefaultScope.overwrite_default_scope(_task_scope(cfg)):
-            task = MODELS.build(cfg)
+        # Build under the task's library scope (mmengine's `_scope_`, unless
+        # the config gives one): its inner configs ('FPN', 'FCNHead', its
+        # data preprocessor) are unscoped names that mmengine looks up in
+        # the *default* scope's registry, not in the registry the outer
+        # type came from.
+        scope = _type_scope(cfg['type'])
+        if scope is not None:
+            cfg.setdefault('_scope_', scope)
+        task = MODELS.build(cfg)
         view = getattr(task, 'backbone', None)
         if not isinstance(view, TrunkView):
             raise TypeError(
