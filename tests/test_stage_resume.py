@@ -50,9 +50,6 @@ class KillAfter(Hook):
 
 def _run(work_dir, stage_ckpt, name, resume=False, kill_after=None):
     cfg = Config.fromfile(UP_G)
-    for ds in cfg.train_dataloader.dataset.datasets:
-        # The extracts next to the repository, as $INTERN_DATA_ROOT.
-        ds.data_root = ds.data_root.replace('../shared/data', SHARED_DATA)
     for hook in cfg.custom_hooks:
         if hook.type == 'LoadStageCheckpointHook':
             hook.checkpoint = stage_ckpt
