@@ -3,21 +3,10 @@ import os.path as osp
 
 import pytest
 
+from mmintern.utils.data_root import shared_data_root
+
 REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
-
-
-def _shared_data() -> str:
-    """The real data extracts: $INTERN_DATA_ROOT, else ../shared/data next
-    to the repository, else the project machines' /work/shared/data (a
-    clone elsewhere, e.g. in /tmp, still finds them)."""
-    if os.environ.get('INTERN_DATA_ROOT'):
-        return os.environ['INTERN_DATA_ROOT']
-    candidates = (osp.join(osp.dirname(REPO), 'shared', 'data'),
-                  '/work/shared/data')
-    return next((c for c in candidates if osp.isdir(c)), candidates[0])
-
-
-SHARED_DATA = _shared_data()
+SHARED_DATA = shared_data_root()
 # The configs read their data root from it ('{{$INTERN_DATA_ROOT:...}}'),
 # in this process and in the tools the tests start.
 os.environ['INTERN_DATA_ROOT'] = SHARED_DATA

@@ -17,6 +17,7 @@ budget). Finished stages are skipped on a re-run; delete the work dir to
 start again.
 """
 import argparse
+import os
 import os.path as osp
 import subprocess
 import sys
@@ -36,7 +37,6 @@ GVB_SPEC = 'configs/gvb/backbones/up-g_metanet-b1.py'
 SHAPES_ROOT = 'data/intern/shapes'
 SHAPES_SEG_ROOT = 'data/intern/shapes_seg'
 GVB_ROOT = 'data/gvb_mini'
-SHARED_DATA = '../shared/data'  # the configs' $INTERN_DATA_ROOT default
 
 
 def run(*args: str) -> None:
@@ -59,6 +59,7 @@ def main():
     from mmintern.datasets import write_shapes_coco, write_shapes_seg
     from mmintern.engine.stage_pipeline import budget_options
     from mmintern.gvb.mini_suite import write_mini_suite
+    from mmintern.utils import shared_data_root
     shapes = osp.join(ROOT, SHAPES_ROOT)
     if not osp.isfile(osp.join(shapes, 'annotations', 'train.json')):
         print(f'writing synthetic shapes (detection) to {shapes}')
@@ -67,8 +68,9 @@ def main():
     if not osp.isdir(shapes_seg):
         print(f'writing synthetic shapes (segmentation) to {shapes_seg}')
         write_shapes_seg(shapes_seg, dict(train=64, val=16), seed=0)
-    write_mini_suite(osp.join(ROOT, SHARED_DATA), osp.join(ROOT, GVB_ROOT),
-                     ['cifar10'])
+    # The stages (subprocesses) read the extracts from $INTERN_DATA_ROOT.
+    os.environ['INTERN_DATA_ROOT'] = shared_data_root()
+    write_mini_suite(shared_data_root(), osp.join(ROOT, GVB_ROOT), ['cifar10'])
 
     stages = [osp.join('configs', 'intern', s) for s in STAGES]
     gvb_args = (f'--quick --datasets cifar10 --percentage 10 --data-root '

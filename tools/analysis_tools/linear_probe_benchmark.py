@@ -23,7 +23,6 @@ Example:
         --lrs 1e-3 1e-2 0.1
 """
 import argparse
-import os
 import os.path as osp
 import sys
 import time
@@ -41,14 +40,9 @@ from mmintern.engine.linear_probe import (DEFAULT_WEIGHT_DECAYS, accuracy,
                                           extract_features, fit_linear_probe,
                                           mean_per_class_accuracy, predict)
 from mmintern.models.backbones.metanet import MetaNet
+from mmintern.utils import shared_data_root
 
-REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
-# The shared data next to the repository, or $INTERN_DATA_ROOT (as the
-# INTERN configs read it).
-DATA_ROOT = osp.join(
-    os.environ.get('INTERN_DATA_ROOT',
-                   osp.join(osp.dirname(REPO), 'shared', 'data')),
-    'cifar10', 'test')
+DATA_ROOT = osp.join(shared_data_root(), 'cifar10', 'test')
 # ImageNet statistics on the 0-255 scale, RGB order.
 MEAN = [123.675, 116.28, 103.53]
 STD = [58.395, 57.12, 57.375]

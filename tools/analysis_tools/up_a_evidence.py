@@ -54,6 +54,7 @@ from mmengine.utils import import_modules_from_strings
 from mmintern.datasets.gvb.base import list_images
 from mmintern.engine.stage_pipeline import budget_options
 from mmintern.engine.stage_pipeline import stage_name as config_name
+from mmintern.utils import shared_data_root
 from mmintern.utils.mean_std import mean_std as _mean_std
 
 REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
@@ -61,12 +62,7 @@ CONFIGS = (
     'configs/intern/up-a-g_declip_metanet-b1_flickr8k.py',
     'configs/intern/up-a-g_clip_metanet-b1_flickr8k.py',
 )
-# The shared data next to the repository, or $INTERN_DATA_ROOT (as the
-# INTERN configs read it).
-DATA_ROOT = osp.join(
-    os.environ.get('INTERN_DATA_ROOT',
-                   osp.join(osp.dirname(REPO), 'shared', 'data')),
-    'cifar10', 'test')
+DATA_ROOT = osp.join(shared_data_root(), 'cifar10', 'test')
 
 
 def parse_args(argv: Optional[Sequence[str]] = None):
@@ -536,6 +532,9 @@ def main(argv: Optional[Sequence[str]] = None):
     if args.train_per_class < 2:
         raise ValueError('--train-per-class must be at least 2 (the probe '
                          'holds out part of it to choose its weight decay)')
+    # The configs (here and in the training subprocesses) read the caption
+    # extract from $INTERN_DATA_ROOT.
+    os.environ['INTERN_DATA_ROOT'] = shared_data_root()
     # Relative to the working directory, else to the repository.
     configs = [osp.abspath(c if osp.isfile(c) else osp.join(REPO, c))
                for c in args.configs]
