@@ -141,3 +141,8 @@ def test_collect_env_reports_versions_and_ops():
     for line in ('MMEngine: 0.10.7', 'MMCV: 2.1.0', 'MMCV ops: ok',
                  'MMDetection: 3.3.0', 'MMSegmentation: 1.2.2'):
         assert line in out
+    # This machine has nvcc and no GPU: the set-up built CPU ops, and says why.
+    import torch
+    if not torch.cuda.is_available():
+        assert ('MMCV ops build: CPU-only (tools/setup_env.sh chose cpu: '
+                'no CUDA device visible to torch') in out

@@ -1,6 +1,10 @@
 #!/usr/bin/env bash
 # Create (or reuse) .venv and install the pinned OpenMMLab stack + mmintern.
 # A re-run with everything installed takes seconds: each step checks before it installs.
+#
+# mmcv 2.1.0 builds from source. Its ops are CPU-only unless torch sees a CUDA
+# device, or MMINTERN_CUDA_OPS=1 asks for CUDA ops (with TORCH_CUDA_ARCH_LIST
+# where no device is visible); mmintern/utils/mmcv_ops.py decides and says why.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=${PYTHON:-python3}
@@ -9,7 +13,7 @@ VENV=.venv
 # The machine's pip config names local index folders that lack most packages;
 # pip warns once per package about each. Those lines are noise, not errors.
 pip_() {
-  "$VENV/bin/python" -m pip install --disable-pip-version-check -q "$@" 2>&1 \
+  "$VENV/bin/python" -m pip "$@" --disable-pip-version-check -q 2>&1 \
     | { grep -v '^WARNING: Location .* is ignored' || true; }
 }
 have() { "$VENV/bin/python" - "$@" <<'PYEOF'
@@ -27,20 +31,49 @@ PYEOF
 }
 if ! have torch==2.14.1 torchvision==0.29.1 setuptools wheel ninja; then
   echo '[setup] installing torch + build tools'
-  pip_ -r requirements/build.txt
+  pip_ install -r requirements/build.txt
 fi
-if ! have mmcv==2.1.0; then
-  echo '[setup] building mmcv 2.1.0 with ops (about 9 minutes on 2 cores the first time)'
-  if command -v nvcc >/dev/null 2>&1; then export FORCE_CUDA=1; fi
-  # tools/cxx20.sh: torch 2.14 headers need C++20, mmcv 2.1.0 asks for C++17.
-  CXX="$PWD/tools/cxx20.sh" MMCV_WITH_OPS=1 MAX_JOBS=${MAX_JOBS:-2} \
-    pip_ --no-build-isolation mmcv==2.1.0
+
+# Which ops: prints MMCV_OPS_{VARIANT,CUDA,ARCH,REASON}; exits 2 with what to
+# set when the request cannot be met.
+eval "$("$VENV/bin/python" mmintern/utils/mmcv_ops.py)"
+RECORD="$VENV/mmintern-mmcv-ops.txt"
+if have mmcv==2.1.0 && [ -f "$RECORD" ] && [ "$(head -n1 "$RECORD")" = "$MMCV_OPS_VARIANT" ]; then
+  :
+else
+  echo "[setup] mmcv ops: $MMCV_OPS_VARIANT, because $MMCV_OPS_REASON"
+  # pip's own wheel cache keys a source build by the sdist alone, so a CPU
+  # build would be reused for a later CUDA request: keep our builds in a
+  # folder per ops variant and torch, inside pip's cache dir (so that an
+  # empty PIP_CACHE_DIR is a cold start).
+  CACHE=$("$VENV/bin/python" -m pip cache dir 2>/dev/null || mktemp -d)
+  WHEELS="$CACHE/mmintern/mmcv-2.1.0_torch-2.14.1_${MMCV_OPS_VARIANT//[^A-Za-z0-9.-]/_}"
+  if ! ls "$WHEELS"/mmcv-2.1.0-*.whl >/dev/null 2>&1; then
+    echo "[setup] building mmcv 2.1.0 with $MMCV_OPS_VARIANT ops (CPU ops: about 16 minutes on 2 cores)"
+    start=$SECONDS
+    if [ "$MMCV_OPS_CUDA" = 1 ]; then
+      build_env=(FORCE_CUDA=1 "TORCH_CUDA_ARCH_LIST=$MMCV_OPS_ARCH")
+    else
+      # mmcv's setup.py builds CUDA ops whenever torch sees a device.
+      build_env=(FORCE_CUDA=0 CUDA_VISIBLE_DEVICES=)
+    fi
+    # tools/cxx20.sh: torch 2.14 headers need C++20, mmcv 2.1.0 asks for C++17.
+    env "${build_env[@]}" CXX="$PWD/tools/cxx20.sh" MMCV_WITH_OPS=1 MAX_JOBS=${MAX_JOBS:-2} \
+      "$VENV/bin/python" -m pip wheel --disable-pip-version-check -q --no-build-isolation \
+      --no-deps --no-cache-dir -w "$WHEELS" mmcv==2.1.0 2>&1 \
+      | { grep -v '^WARNING: Location .* is ignored' || true; }
+    echo "[setup] mmcv built in $(( (SECONDS - start) / 60 ))m$(( (SECONDS - start) % 60 ))s"
+  fi
+  if have mmcv; then pip_ uninstall -y mmcv; fi
+  # mmcv asks for any mmengine: name the pinned one so pip takes no other.
+  pip_ install "$(ls "$WHEELS"/mmcv-2.1.0-*.whl | head -n1)" mmengine==0.10.7
+  printf '%s\n%s\n' "$MMCV_OPS_VARIANT" "$MMCV_OPS_REASON" > "$RECORD"
 fi
 if ! have mmengine==0.10.7 mmpretrain==1.2.0 mmdet==3.3.0 mmsegmentation==1.2.2 ftfy regex h5py scipy pytest matplotlib; then
   echo '[setup] installing the OpenMMLab stack'
-  pip_ -r requirements/runtime.txt -r requirements/tests.txt -r requirements/optional.txt
+  pip_ install -r requirements/runtime.txt -r requirements/tests.txt -r requirements/optional.txt
 fi
 if ! have mmintern; then
   echo '[setup] installing mmintern (editable)'
-  pip_ --no-build-isolation --no-deps -e .
+  pip_ install --no-build-isolation --no-deps -e .
 fi

@@ -1,4 +1,4 @@
-"""Print the versions of the stack and whether mmcv's compiled ops load.
+"""Print the versions of the stack, which mmcv ops are built, and why.
 
 Usage: ``python -m mmintern.utils.collect_env``
 """
@@ -16,6 +16,26 @@ def mmcv_ops_status() -> str:
         return f'NOT available: {type(e).__name__}: {e}'
 
 
+def mmcv_ops_build() -> str:
+    """'CPU-only' or 'CUDA <version>', with the set-up's reason for it."""
+    import os.path as osp
+    import sys
+
+    from mmcv.ops import get_compiling_cuda_version
+
+    from .mmcv_ops import RECORD
+    cuda = get_compiling_cuda_version()  # 'not available' without CUDA ops
+    kind = 'CPU-only' if cuda == 'not available' else f'CUDA {cuda}'
+    record = osp.join(sys.prefix, RECORD)
+    if osp.exists(record):
+        with open(record) as f:
+            lines = f.read().splitlines()
+        why = f'tools/setup_env.sh chose {lines[0]}: {lines[1]}'
+    else:
+        why = 'not built by tools/setup_env.sh (no record in the venv)'
+    return f'{kind} ({why})'
+
+
 def collect_env() -> dict:
     env = collect_base_env()
     env.pop('PyTorch compiling details', None)  # pages of build flags
@@ -26,6 +46,10 @@ def collect_env() -> dict:
     env['MMEngine'] = mmengine.__version__
     env['MMCV'] = mmcv.__version__
     env['MMCV ops'] = mmcv_ops_status()
+    try:
+        env['MMCV ops build'] = mmcv_ops_build()
+    except Exception as e:  # report, do not crash the report
+        env['MMCV ops build'] = f'unknown: {type(e).__name__}: {e}'
     for name, module in (('MMPretrain', 'mmpretrain'), ('MMDetection', 'mmdet'),
                          ('MMSegmentation', 'mmseg')):
         try:
