@@ -8,17 +8,20 @@ each other. They also register in the child registries below, whose scope is
 explicit ``type='mmintern.MetaNet'`` form (a scoped name is looked up in
 that registry only, not in its parents).
 """
+from mmengine.registry import DATA_SAMPLERS as ROOT_DATA_SAMPLERS
 from mmengine.registry import DATASETS as ROOT_DATASETS
 from mmengine.registry import EVALUATOR as ROOT_EVALUATOR
 from mmengine.registry import HOOKS as ROOT_HOOKS
 from mmengine.registry import METRICS as ROOT_METRICS
 from mmengine.registry import MODELS as ROOT_MODELS
+from mmengine.registry import TRANSFORMS as ROOT_TRANSFORMS
 from mmengine.registry import Registry
 
 __all__ = [
     'ROOT_MODELS', 'MODELS', 'DATASETS', 'METRICS', 'EVALUATOR',
     'register_model', 'register_dataset', 'register_metric',
-    'register_evaluator', 'HOOKS', 'register_hook'
+    'register_evaluator', 'HOOKS', 'register_hook', 'TRANSFORMS',
+    'register_transform', 'DATA_SAMPLERS', 'register_sampler'
 ]
 
 MODELS = Registry(
@@ -36,6 +39,12 @@ HOOKS = Registry(
 EVALUATOR = Registry(
     'evaluator', parent=ROOT_EVALUATOR, scope='mmintern',
     locations=['mmintern.evaluation'])
+TRANSFORMS = Registry(
+    'transform', parent=ROOT_TRANSFORMS, scope='mmintern',
+    locations=['mmintern.datasets.transforms'])
+DATA_SAMPLERS = Registry(
+    'data sampler', parent=ROOT_DATA_SAMPLERS, scope='mmintern',
+    locations=['mmintern.datasets'])
 
 
 def _registrar(root: Registry, child: Registry):
@@ -55,3 +64,5 @@ register_dataset = _registrar(ROOT_DATASETS, DATASETS)
 register_metric = _registrar(ROOT_METRICS, METRICS)
 register_evaluator = _registrar(ROOT_EVALUATOR, EVALUATOR)
 register_hook = _registrar(ROOT_HOOKS, HOOKS)
+register_transform = _registrar(ROOT_TRANSFORMS, TRANSFORMS)
+register_sampler = _registrar(ROOT_DATA_SAMPLERS, DATA_SAMPLERS)

@@ -3,17 +3,24 @@ import os.path as osp
 
 import pytest
 
-from mmintern.utils.data_root import shared_data_root
+from _utils import REQUIRE_DATA, SHARED_DATA, missing_data
 
-REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
-SHARED_DATA = shared_data_root()
 # The configs read their data root from it ('{{$INTERN_DATA_ROOT:...}}'),
 # in this process and in the tools the tests start.
 os.environ['INTERN_DATA_ROOT'] = SHARED_DATA
 
 
-def config_path(*parts: str) -> str:
-    return osp.join(REPO, 'configs', *parts)
+def pytest_configure(config):
+    config.addinivalue_line(
+        'markers', 'needs_data(path): reads a shared data extract; skipped '
+        'when it is missing, failed under MMINTERN_REQUIRE_DATA=1')
+
+
+def pytest_runtest_setup(item):
+    for mark in item.iter_markers('needs_data'):
+        path = mark.args[0]
+        if not osp.exists(path):
+            (pytest.fail if REQUIRE_DATA else pytest.skip)(missing_data(path))
 
 
 @pytest.fixture(scope='session')

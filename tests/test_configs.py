@@ -7,7 +7,7 @@ import torch
 from mmengine.config import Config
 from mmengine.registry import MODELS, init_default_scope
 
-from conftest import REPO
+from _utils import REPO
 
 CONFIGS = sorted(
     osp.relpath(p, REPO) for pattern in ('configs/**/*.py',

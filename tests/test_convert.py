@@ -9,7 +9,7 @@ import torch
 from mmintern.models import MetaNet
 from mmintern.models.backbones.metanet_convert import (
     convert_released_checkpoint, convert_released_metanet)
-from conftest import REPO
+from _utils import REPO
 from released_metanet_layout import RELEASED
 
 

@@ -13,7 +13,7 @@ from mmintern.evaluation.functional import (FPPI_REFERENCES,
                                             citypersons_miss_rates,
                                             log_average_miss_rate,
                                             miss_rate_curve,
-                                            setting_ignore_flags, voc_ap,
+                                            setting_ignore_flags,
                                             wider_face_ap, wider_face_eval)
 from mmintern.evaluation.functional.miss_rate import CITYPERSONS_SETTINGS
 
@@ -231,12 +231,6 @@ def test_face_ap_is_invariant_to_an_affine_change_of_scores():
                          keeps) == pytest.approx(ap, abs=1e-12)
 
 
-def test_voc_ap_takes_the_precision_envelope():
-    # The dip to .4 at recall .5 is lifted to the .8 that follows it.
-    assert voc_ap(np.array([.25, .5, 1.]),
-                  np.array([1., .4, .8])) == pytest.approx(.25 + .75 * .8)
-
-
 def test_missing_keep_flags_are_named():
     result = wider_image([FACE_A], [1.], dict(easy=[1, 1]))
     with pytest.raises(KeyError, match="'hard'.*'easy'"):
@@ -304,11 +298,3 @@ def test_face_ap_through_process_and_evaluate():
         'wider_face/AP_medium': 100.0,
         'wider_face/AP_hard': 83.33
     }
-
-
-def test_import_pulls_in_neither_mmdet_nor_mmseg():
-    code = ('import sys, mmintern.evaluation; '
-            'print(sorted(m for m in ("mmdet", "mmseg") if m in sys.modules))')
-    out = subprocess.run([sys.executable, '-c', code], capture_output=True,
-                         text=True, check=True).stdout
-    assert out.strip() == '[]'

@@ -16,7 +16,7 @@ from mmengine.registry import DATASETS, init_default_scope
 from mmengine.runner import Runner
 
 import mmintern.datasets.gvb  # noqa: F401  (registers the GV-B datasets)
-from conftest import SHARED_DATA, config_path
+from _utils import config_path, require_data
 from mmintern.datasets.gvb_samples.classification import (
     FIXTURES, fixture_image, write_fixture)
 from mmintern.evaluation.gvb import gvb_datasets
@@ -116,9 +116,7 @@ def test_config_runs_end_to_end_on_fixture(key, tmp_path, monkeypatch):
 
 
 def test_cifar10_on_real_jpegs_at_10_percent(tmp_path, monkeypatch):
-    root = osp.join(SHARED_DATA, 'cifar10', 'test')
-    if not osp.isdir(root):
-        pytest.skip(f'{root} is not there')
+    root = require_data('cifar10', 'test')
     monkeypatch.setenv('GVB_PERCENTAGE', '10')
     cfg = Config.fromfile(
         config_path('gvb', '_base_', 'classification_linear.py'))

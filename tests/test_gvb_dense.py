@@ -20,7 +20,7 @@ from mmengine.config import Config
 import mmintern.datasets.gvb_dense  # noqa: F401
 import mmintern.datasets.transforms  # noqa: F401
 import mmintern.models.heads  # noqa: F401
-from conftest import REPO, SHARED_DATA
+from _utils import REPO, require_data
 from mmintern.datasets.gvb_samples import dense as fixtures
 from mmintern.gvb.quick import walk_dicts
 from mmintern.datasets.gvb_dense import (CityPersonsDataset,
@@ -182,17 +182,6 @@ def test_protocol_defaults(gvb_root, monkeypatch):
     assert kitti.model.decode_head.max_depth == 80.
     assert kitti.test_evaluator.max_depth_eval == 80.
     assert kitti.test_evaluator.min_depth_eval == 1e-3
-
-
-def test_no_mmdet_or_mmseg_at_import():
-    import subprocess
-    import sys
-    code = ('import sys, mmintern, mmintern.datasets.gvb_dense, '
-            'mmintern.datasets.transforms, mmintern.models.heads; '
-            "print('mmdet' in sys.modules, 'mmseg' in sys.modules)")
-    out = subprocess.run([sys.executable, '-c', code], capture_output=True,
-                         text=True, check=True)
-    assert out.stdout.split() == ['False', 'False']
 
 
 # The pieces, by hand.
@@ -366,9 +355,7 @@ def test_dense_depth_head_shapes_and_range():
 
 
 def _real(*parts):
-    path = osp.join(SHARED_DATA, *parts)
-    if not osp.isdir(path):
-        pytest.skip(f'real data {path} not present')
+    path = require_data(*parts)
     return path
 
 

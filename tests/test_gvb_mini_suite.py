@@ -8,7 +8,7 @@ import pytest
 from PIL import Image
 
 import mmintern  # noqa: F401
-from conftest import SHARED_DATA
+from _utils import SHARED_DATA, needs_data
 from mmintern.gvb.mini_suite import (CIFAR10_CLASSES, GVB_FILES,
                                      GVB_TRAIN_PER_CLASS, UPSTREAM_FILES,
                                      class_files, write_mini_suite)
@@ -23,6 +23,7 @@ def gvb_root(tmp_path_factory):
     return root
 
 
+@needs_data('cifar10', 'test')
 def test_upstream_and_gvb_files_are_disjoint_and_cover_the_extract():
     up = class_files(EXTRACT, UPSTREAM_FILES)
     gvb = class_files(EXTRACT, GVB_FILES)
@@ -32,6 +33,7 @@ def test_upstream_and_gvb_files_are_disjoint_and_cover_the_extract():
         assert osp.basename(gvb[name][0]) == '0100.jpg'
 
 
+@needs_data('cifar10', 'test')
 def test_cifar10_pickles_hold_the_extract_pixels_and_labels(gvb_root):
     from mmengine.registry import DATASETS
     folder = osp.join(gvb_root, 'cifar10', 'cifar-10-batches-py')

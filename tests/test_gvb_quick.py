@@ -6,7 +6,7 @@ from mmengine.config import Config
 
 from mmintern.gvb.quick import (QUICK_ITERS, QUICK_SIDE, quick_config,
                                  walk_dicts)
-from conftest import REPO
+from _utils import REPO
 
 
 def steps(cfg, key):

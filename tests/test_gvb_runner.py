@@ -16,7 +16,7 @@ from mmintern.gvb import apply_backbone, load_backbone_spec, spec_from_dict
 from mmintern.gvb.results import ResultStore
 from mmintern.gvb.runner import to_gvb_metrics
 
-from conftest import REPO, SHARED_DATA, config_path
+from _utils import REPO, SHARED_DATA, config_path, needs_data
 
 METANET_B4 = config_path('gvb', 'backbones', 'metanet-b4.py')
 RESNET50 = config_path('gvb', 'backbones', 'resnet50.py')
@@ -308,8 +308,7 @@ def progress_line(log, name):
     return lines[0]
 
 
-@pytest.mark.skipif(not osp.isdir(CIFAR10_TEST),
-                    reason='needs the CIFAR-10 test images')
+@needs_data('cifar10', 'test')
 def test_runner_end_to_end_and_resume(tmp_path):
     write_tree(tmp_path)
     work = tmp_path / 'work'

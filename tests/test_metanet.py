@@ -8,7 +8,7 @@ from mmengine.registry import MODELS, init_default_scope
 
 import mmintern  # noqa: F401
 from mmintern.models import METANET_ARCHS, MetaNet
-from conftest import config_path
+from _utils import config_path
 
 
 def build_classifier(arch: str):

@@ -18,7 +18,7 @@ from mmengine.registry import DefaultScope
 import mmintern.datasets.multi_dataset_sampler  # noqa: F401
 import mmintern.datasets.transforms.add_dataset_name  # noqa: F401
 import mmintern.engine.hooks.load_stage_checkpoint_hook  # noqa: F401
-from conftest import REPO, SHARED_DATA, config_path
+from _utils import REPO, SHARED_DATA, config_path, require_data
 from mmintern.datasets import write_shapes_coco
 from mmintern.datasets.synthetic_shapes_seg import (SHAPE_SEG_CLASSES,
                                                     write_shapes_seg)
@@ -291,8 +291,7 @@ def _shrink(node):
 @pytest.mark.parametrize('name', [UP_E_D, UP_E_S, UP_G])
 def test_config_trains_two_iterations(name, tmp_path, monkeypatch):
     from mmengine.runner import Runner
-    if not osp.isdir(SHARED_DATA):
-        pytest.skip(f'real data {SHARED_DATA} not present')
+    require_data()
     monkeypatch.setenv('INTERN_DATA_ROOT', SHARED_DATA)
     write_shapes_coco(str(tmp_path / 'shapes'), dict(train=4), seed=0)
     monkeypatch.setenv('INTERN_SHAPES_ROOT', str(tmp_path / 'shapes'))

@@ -109,6 +109,30 @@ def test_getattr_is_allowed_only_for_history_buffer_methods(tmp_path):
         load_weights_only(bad)
 
 
+def test_empty_numpy_array_in_metadata_loads(tmp_path):
+    """A HistoryBuffer never updated holds empty arrays: protocol 2 writes
+    their data as the call bytes(), which must load, and nothing more."""
+    import numpy as np
+    from mmengine.logging import HistoryBuffer
+    path = str(tmp_path / 'empty.pth')
+    torch.save(dict(meta=dict(buffer=HistoryBuffer(), empty=np.zeros(0)),
+                    state_dict=TinyModel().state_dict()), path)
+    loaded = load_weights_only(path)
+    assert loaded['meta']['empty'].shape == (0, )
+    assert len(loaded['meta']['buffer'].data[0]) == 0
+    load_checkpoint(TinyModel(), path)
+
+    class SizedBytes:
+
+        def __reduce__(self):
+            return (bytes, (10**6, ))
+
+    bad = str(tmp_path / 'sized.pth')
+    torch.save(dict(meta=SizedBytes()), bad)
+    with pytest.raises(Exception, match=r'only bytes\(\) \(empty\) is'):
+        load_weights_only(bad)
+
+
 def test_missing_checkpoint_is_named(tmp_path):
     with pytest.raises(FileNotFoundError, match='nothing.pth does not exist'):
         load_checkpoint(TinyModel(), str(tmp_path / 'nothing.pth'))

@@ -11,7 +11,7 @@ from mmengine.hooks import Hook
 from mmengine.runner import Runner
 
 import mmintern  # noqa: F401
-from conftest import REPO, SHARED_DATA
+from _utils import REPO, SHARED_DATA, needs_data
 from mmintern.models.backbones import MetaNet
 
 UP_G = osp.join(REPO, 'configs', 'intern', 'up-g_metanet-b1_multitask.py')
@@ -67,8 +67,7 @@ def _run(work_dir, stage_ckpt, name, resume=False, kill_after=None):
     return {k: v.clone() for k, v in runner.model.state_dict().items()}
 
 
-@pytest.mark.skipif(not osp.isdir(SHARED_DATA),
-                    reason='needs the shared data extracts')
+@needs_data()
 @pytest.mark.parametrize('killed_at', [2, 4])
 def test_resumed_up_g_equals_uninterrupted(tmp_path, stage_ckpt, killed_at):
     straight = _run(tmp_path / 'straight', stage_ckpt,

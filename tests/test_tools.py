@@ -10,7 +10,7 @@ import textwrap
 import pytest
 import torch
 
-from conftest import REPO, SHARED_DATA, config_path
+from _utils import REPO, SHARED_DATA, config_path, needs_data
 
 DEMO = config_path('demo', 'faster-rcnn_metanet-b1_fpn_shapes.py')
 
@@ -110,6 +110,7 @@ CLASSIFIER = textwrap.dedent("""
 """)
 
 
+@needs_data('cifar10', 'test')
 def test_resumed_classifier_equals_uninterrupted(tmp_path):
     cfg = tmp_path / 'metanet-b1_cifar10.py'
     cfg.write_text(CLASSIFIER.format(

@@ -10,6 +10,7 @@ import pytest
 import torch
 import torch.nn.functional as F
 
+from _utils import REPO, data_path, needs_data
 import mmintern  # noqa: F401  (registers MetaNet, the datasets, the hooks)
 from mmintern.engine.hooks.load_stage_checkpoint_hook import \
     LoadStageCheckpointHook
@@ -17,16 +18,11 @@ from mmintern.models.algorithms.up_a_local import UpALocal
 from mmintern.models.losses.dense_simsiam import (dense_simsiam_loss,
                                                   match_locations)
 
-REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
-FLICKR = osp.join(
-    os.environ.get('INTERN_DATA_ROOT', osp.join(REPO, '..', 'shared',
-                                                'data')), 'flickr8k_captions')
+FLICKR = data_path('flickr8k_captions')
 CFG = osp.join(REPO, 'configs', 'intern', 'up-a-l_metanet-b1_flickr8k.py')
 DECLIP_CFG = osp.join(REPO, 'configs', 'intern',
                       'up-a-g_declip_metanet-b1_flickr8k.py')
-needs_flickr = pytest.mark.skipif(
-    not osp.isfile(osp.join(FLICKR, 'captions.txt')),
-    reason='flickr8k_captions not available')
+needs_flickr = needs_data('flickr8k_captions', 'captions.txt')
 
 
 def build_from(config: str):
@@ -43,14 +39,6 @@ def build_from(config: str):
 def model():
     torch.manual_seed(0)
     return build_from(CFG)
-
-
-def test_no_mmseg_mmdet_at_import():
-    for mod in ('mmintern.models.losses.dense_simsiam',
-                'mmintern.models.algorithms.up_a_local'):
-        for line in open(sys.modules[mod].__file__).read().splitlines():
-            if line.startswith(('import ', 'from ')):
-                assert 'mmseg' not in line and 'mmdet' not in line, line
 
 
 # ---------------------------------------------------------------- matching

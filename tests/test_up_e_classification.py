@@ -10,6 +10,7 @@ import pytest
 import torch
 import torch.nn.functional as F
 
+from _utils import REPO, data_path, needs_data
 import mmintern  # noqa: F401  (registers MetaNet, the datasets, the hooks)
 from mmintern.datasets.label_system import load_taxonomy
 from mmintern.gvb.mini_suite import GVB_FILES, UPSTREAM_FILES, class_files
@@ -19,14 +20,9 @@ from mmintern.models.backbones import MetaNet
 from mmintern.models.classifiers.multi_head_classifier import (
     MultiHeadClassifier, share_label_columns)
 
-REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
-CIFAR = osp.join(
-    os.environ.get('INTERN_DATA_ROOT', osp.join(REPO, '..', 'shared',
-                                                'data')), 'cifar10', 'test')
+CIFAR = data_path('cifar10', 'test')
 CFG = osp.join(REPO, 'configs', 'intern', 'up-e-c_metanet-b1_cifar10.py')
-needs_cifar = pytest.mark.skipif(
-    not osp.isdir(osp.join(CIFAR, 'automobile')),
-    reason='the CIFAR-10 JPEG extract is not available')
+needs_cifar = needs_data('cifar10', 'test', 'automobile')
 
 A = ('cat', 'automobile', 'frog')
 B = ('car', 'cat', 'spaceship-ish unmatched name')
@@ -49,15 +45,6 @@ def model():
         backbone=dict(type='MetaNet', arch='b1', out_indices=(5, )),
         classes=dict(A=A, B=B), share_classes=True,
         loss_weights=dict(A=2., B=1.)).eval()
-
-
-def test_no_mmseg_mmdet_at_import():
-    for mod in ('mmintern.models.classifiers.multi_head_classifier',
-                'mmintern.datasets.class_folder_subset'):
-        __import__(mod)
-        for line in open(sys.modules[mod].__file__).read().splitlines():
-            if line.startswith(('import ', 'from ')):
-                assert 'mmseg' not in line and 'mmdet' not in line, line
 
 
 # ------------------------------------------------------------ the layout

@@ -23,7 +23,9 @@ import sys
 ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
 CONFIG = 'configs/demo/faster-rcnn_metanet-b1_fpn_shapes.py'
 DATA_ROOT = osp.join(ROOT, 'data/demo/shapes')  # the config's data_root
-GVB_SPEC = 'configs/gvb/backbones/metanet-b1_demo.py'  # reads iter_300.pth
+# The spec names work_dirs/demo/iter_300.pth; the run hands it the
+# checkpoint it trained instead (--checkpoint), wherever --work-dir put it.
+GVB_SPEC = 'configs/gvb/backbones/metanet-b1_demo.py'
 GVB_DATASETS = ('cifar10', 'voc0712', 'voc2012', 'nyuv2')
 
 
@@ -60,10 +62,10 @@ def main():
     logs = sorted(glob.glob(osp.join(work_dir, '2*[0-9]')))
     print(f'logs:       {logs[-1] if logs else work_dir}')
 
-    run_gvb_mini(args.work_dir)
+    run_gvb_mini(args.work_dir, checkpoint)
 
 
-def run_gvb_mini(work_dir: str) -> None:
+def run_gvb_mini(work_dir: str, checkpoint: str) -> None:
     from mmintern.datasets.gvb_samples import write_sample
     gvb_root = osp.join(ROOT, 'data/demo/gvb')
     for name in GVB_DATASETS:
@@ -72,7 +74,8 @@ def run_gvb_mini(work_dir: str) -> None:
     gvb_dir = osp.join(work_dir, 'gvb')
     print('\nGV-B mini run (a pipeline check on tiny samples, not a '
           'benchmark)', flush=True)
-    run('tools/gvb.py', GVB_SPEC, '--datasets', *GVB_DATASETS,
+    run('tools/gvb.py', GVB_SPEC, '--checkpoint', checkpoint,
+        '--datasets', *GVB_DATASETS,
         '--percentage', '50', '--data-root', gvb_root, '--work-dir', gvb_dir,
         '--quick')
     with open(osp.join(ROOT, gvb_dir, 'gvb_table.md')) as f:

@@ -10,13 +10,14 @@ from typing import Iterator, List, Optional, Sequence
 
 import torch
 from mmengine.dist import get_dist_info, sync_random_seed
-from mmengine.registry import DATA_SAMPLERS
 from torch.utils.data import Sampler
+
+from mmintern.registry import register_sampler
 
 __all__ = ['RatioMultiDatasetSampler']
 
 
-@DATA_SAMPLERS.register_module()
+@register_sampler
 class RatioMultiDatasetSampler(Sampler):
     """Infinite sampler over a ``ConcatDataset`` with per-dataset ratios,
     every batch from a single dataset.

@@ -52,9 +52,26 @@ def history_buffer_method(owner, name: str):
     return getattr(owner, name)
 
 
+def empty_bytes(*args) -> bytes:
+    """``bytes()`` with no argument, the one call pickle protocol 2 writes.
+
+    torch saves with protocol 2, which pickles a non-empty ``bytes`` as
+    ``_codecs.encode`` (allowed by torch) and an empty one as the call
+    ``builtins.bytes()``: that is how the data of an empty numpy array (a
+    ``HistoryBuffer`` created but never updated) is written. The real
+    ``bytes`` would also take sizes and iterables from the pickle; this
+    stand-in takes nothing.
+    """
+    if args:
+        raise pickle.UnpicklingError(
+            f'bytes{args!r} is not allowed: only bytes() (empty) is')
+    return b''
+
+
 SAFE_GLOBALS = [
     HistoryBuffer, *_numpy_globals(),
     (history_buffer_method, 'builtins.getattr'),
+    (empty_bytes, 'builtins.bytes'),
 ]
 
 

@@ -16,15 +16,11 @@ Each class gets a concept id and a match kind:
 Classes that match nothing are listed in :attr:`ClassMapping.unmatched`,
 never dropped.
 
-:func:`dataset_classes` reads the class tables of mmpretrain, mmdet, mmseg
-and mmintern from their source files (the literal ``METAINFO`` /
-``*_CATEGORIES``), so neither this module nor that function imports mmdet or
-mmseg; a table it cannot read that way is imported inside the function.
+:func:`dataset_classes` takes the class tables of mmpretrain, mmdet, mmseg
+and mmintern (``METAINFO`` / ``*_CATEGORIES``), importing the dataset's
+module when it is asked for.
 """
-import ast
 import importlib
-import importlib.util
-import os.path as osp
 import re
 from dataclasses import dataclass, field
 from typing import Dict, List, Optional, Sequence, Tuple
@@ -280,53 +276,14 @@ def shared_concepts(mapping_a: ClassMapping,
 
 
 # ---------------------------------------------------------------- classes
-def _package_dir(package: str) -> str:
-    if package == 'mmintern':
-        return osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
-    spec = importlib.util.find_spec(package)  # finds, does not import
-    if spec is None or not spec.submodule_search_locations:
-        raise ImportError(f'{package} is not installed')
-    return list(spec.submodule_search_locations)[0]
-
-
-def _literal_classes(module: str, attr: str) -> Tuple[str, ...]:
-    """Read ``module.attr`` (a tuple constant, or ``Class.METAINFO``'s
-    ``classes``) from the module's source without importing it; import it if
-    the source does not hold a literal."""
-    package, _, rest = module.partition('.')
-    path = osp.join(_package_dir(package), *rest.split('.')) + '.py'
-    try:
-        with open(path, encoding='utf-8') as f:
-            tree = ast.parse(f.read())
-        constants = {}
-        for node in tree.body:
-            if isinstance(node, ast.Assign) and len(node.targets) == 1 and \
-                    isinstance(node.targets[0], ast.Name):
-                constants[node.targets[0].id] = node.value
-        cls_name, _, _ = attr.partition('.')
-        if '.' not in attr:
-            value = constants[attr]
-        else:
-            cls = next(n for n in tree.body
-                       if isinstance(n, ast.ClassDef) and n.name == cls_name)
-            meta = next(n.value for n in cls.body
-                        if isinstance(n, ast.Assign)
-                        and getattr(n.targets[0], 'id', None) == 'METAINFO')
-            if isinstance(meta, ast.Dict):
-                items = dict(zip((ast.literal_eval(k) for k in meta.keys),
-                                 meta.values))
-            else:  # dict(classes=...)
-                items = {kw.arg: kw.value for kw in meta.keywords}
-            value = items['classes']
-            if isinstance(value, ast.Name):
-                value = constants[value.id]
-        return tuple(ast.literal_eval(value))
-    except (OSError, SyntaxError, KeyError, StopIteration, ValueError,
-            TypeError, AttributeError):
-        obj = importlib.import_module(module)
-        for part in attr.split('.'):
-            obj = getattr(obj, part)
-        return tuple(obj['classes'] if isinstance(obj, dict) else obj)
+def _class_table(module: str, attr: str) -> Tuple[str, ...]:
+    """``module.attr``: a tuple of names, or a ``Class.METAINFO`` dict whose
+    ``classes`` are the names. The module is imported here, when a class
+    list is asked for, not when mmintern is."""
+    obj = importlib.import_module(module)
+    for part in attr.split('.'):
+        obj = getattr(obj, part)
+    return tuple(obj['classes'] if isinstance(obj, dict) else obj)
 
 
 _PRETRAIN = 'mmpretrain.datasets.categories'
@@ -390,4 +347,4 @@ def dataset_classes(name: str) -> Tuple[str, ...]:
         why = UNSUPPORTED_DATASETS.get(name, 'unknown dataset')
         raise KeyError(f'no class list for {name!r}: {why}; supported: '
                        f'{SUPPORTED_DATASETS}')
-    return _literal_classes(*_CLASS_TABLES[name])
+    return _class_table(*_CLASS_TABLES[name])

@@ -1,8 +1,6 @@
-"""Data transforms of mmintern, registered in mmengine's root TRANSFORMS.
-
-mmdet and mmseg look transforms up in their own registries first, then in
-the root one, so configs of either scope find these. Nothing here imports
-mmdet or mmseg at import time.
+"""Data transforms of mmintern, registered in mmengine's root TRANSFORMS
+(so mmdet and mmseg configs find them: their registries look in their own
+first, then in the root) and in mmintern's child (``type='mmintern.X'``).
 """
 from .add_dataset_name import AddDatasetName
 from .depth_eval_crop import GARG_CROP, DepthEvalCrop, depth_eval_crop_mask

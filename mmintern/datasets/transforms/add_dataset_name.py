@@ -1,10 +1,11 @@
 """Tag each sample with the name of its dataset (multi-dataset training),
 and read the tag back."""
 from mmcv.transforms import BaseTransform
-from mmengine.registry import TRANSFORMS
+
+from mmintern.registry import register_transform
 
 
-@TRANSFORMS.register_module()
+@register_transform
 class AddDatasetName(BaseTransform):
     """Set ``results['dataset'] = name``.
 

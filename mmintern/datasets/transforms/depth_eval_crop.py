@@ -3,7 +3,8 @@ from typing import Sequence
 
 import numpy as np
 from mmcv.transforms import BaseTransform
-from mmengine.registry import TRANSFORMS
+
+from mmintern.registry import register_transform
 
 __all__ = ['GARG_CROP', 'depth_eval_crop_mask', 'DepthEvalCrop']
 
@@ -41,7 +42,7 @@ def depth_eval_crop_mask(height: int,
     return mask
 
 
-@TRANSFORMS.register_module()
+@register_transform
 class DepthEvalCrop(BaseTransform):
     """Zero the ground-truth depth outside an evaluation crop.
 

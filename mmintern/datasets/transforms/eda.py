@@ -9,7 +9,8 @@ from typing import Dict, List, Optional, Sequence
 
 import numpy as np
 from mmcv.transforms import BaseTransform
-from mmengine.registry import TRANSFORMS
+
+from mmintern.registry import register_transform
 
 __all__ = ['EDATextAugment', 'SYNONYMS']
 
@@ -35,7 +36,7 @@ SYNONYMS: Dict[str, List[str]] = {
 }
 
 
-@TRANSFORMS.register_module()
+@register_transform
 class EDATextAugment(BaseTransform):
     """Easy data augmentation of a caption: synonym replacement, random
     swap, random deletion.

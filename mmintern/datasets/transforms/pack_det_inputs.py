@@ -3,12 +3,13 @@ from typing import Sequence
 
 import numpy as np
 from mmcv.transforms import BaseTransform
-from mmengine.registry import TRANSFORMS
+
+from mmintern.registry import register_transform
 
 __all__ = ['PackGVBDetInputs']
 
 
-@TRANSFORMS.register_module()
+@register_transform
 class PackGVBDetInputs(BaseTransform):
     """mmdet's ``PackDetInputs`` that also packs per-instance fields.
 

@@ -5,7 +5,7 @@ from .miss_rate import (CITYPERSONS_SETTINGS, FPPI_REFERENCES,
                         evaluate_setting, log_average_miss_rate, match_image,
                         miss_rate_curve, setting_ignore_flags)
 from .wider_face import (WIDER_FACE_SETTINGS, image_pr_counts,
-                         normalize_scores, score_thresholds, voc_ap,
+                         normalize_scores, score_thresholds,
                          wider_face_ap, wider_face_eval)
 
 __all__ = [
@@ -13,6 +13,6 @@ __all__ = [
     'MissRateSetting', 'citypersons_miss_rates', 'evaluate_setting',
     'log_average_miss_rate', 'match_image', 'miss_rate_curve',
     'setting_ignore_flags', 'WIDER_FACE_SETTINGS', 'image_pr_counts',
-    'normalize_scores', 'score_thresholds', 'voc_ap', 'wider_face_ap',
+    'normalize_scores', 'score_thresholds', 'wider_face_ap',
     'wider_face_eval'
 ]

@@ -1,4 +1,4 @@
-"""Box helpers shared by the detection metrics, numpy only.
+"""Box helpers shared by the detection metrics (numpy boxes).
 
 Boxes are ``(x1, y1, x2, y2)`` in continuous coordinates, as in mmdet:
 a box's width is ``x2 - x1`` (no ``+ 1``).
@@ -31,6 +31,9 @@ def box_overlaps(boxes1: np.ndarray,
                  ioa_columns: Optional[np.ndarray] = None) -> np.ndarray:
     """Overlap of every box of ``boxes1`` with every box of ``boxes2``.
 
+    mmdet's ``bbox_overlaps``: IoU, and for the ``ioa_columns`` its
+    intersection over the area of the ``boxes1`` box (``'iof'``).
+
     Args:
         boxes1 (np.ndarray): Shape (N, 4), xyxy; usually detections.
         boxes2 (np.ndarray): Shape (M, 4), xyxy; usually ground truths.
@@ -41,17 +44,9 @@ def box_overlaps(boxes1: np.ndarray,
     Returns:
         np.ndarray: Shape (N, M); 0 where the denominator is 0.
     """
-    x1 = np.maximum(boxes1[:, None, 0], boxes2[None, :, 0])
-    y1 = np.maximum(boxes1[:, None, 1], boxes2[None, :, 1])
-    x2 = np.minimum(boxes1[:, None, 2], boxes2[None, :, 2])
-    y2 = np.minimum(boxes1[:, None, 3], boxes2[None, :, 3])
-    inter = np.clip(x2 - x1, 0, None) * np.clip(y2 - y1, 0, None)
-    area1 = ((boxes1[:, 2] - boxes1[:, 0]) *
-             (boxes1[:, 3] - boxes1[:, 1]))[:, None]
-    area2 = ((boxes2[:, 2] - boxes2[:, 0]) *
-             (boxes2[:, 3] - boxes2[:, 1]))[None, :]
-    union = area1 + area2 - inter
-    if ioa_columns is not None:
-        union = np.where(ioa_columns[None, :], area1, union)
-    with np.errstate(divide='ignore', invalid='ignore'):
-        return np.where(union > 0, inter / union, 0.)
+    from mmdet.evaluation.functional import bbox_overlaps
+    iou = bbox_overlaps(boxes1, boxes2, mode='iou')
+    if ioa_columns is None or not np.any(ioa_columns):
+        return iou
+    return np.where(ioa_columns[None, :],
+                    bbox_overlaps(boxes1, boxes2, mode='iof'), iou)

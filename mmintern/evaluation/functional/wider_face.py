@@ -30,7 +30,7 @@ from .boxes import as_boxes, box_overlaps
 
 __all__ = [
     'WIDER_FACE_SETTINGS', 'normalize_scores', 'score_thresholds',
-    'image_pr_counts', 'voc_ap', 'wider_face_ap',
+    'image_pr_counts', 'wider_face_ap',
     'wider_face_eval'
 ]
 
@@ -118,24 +118,6 @@ def image_pr_counts(pred_bboxes: np.ndarray,
     return counts
 
 
-def voc_ap(recall: np.ndarray, precision: np.ndarray) -> float:
-    """VOC all-point interpolated AP of a curve of increasing recall.
-
-    Args:
-        recall (np.ndarray): Non-decreasing recall.
-        precision (np.ndarray): Precision at each point.
-
-    Returns:
-        float: The area under the precision envelope (the running maximum
-        from the right).
-    """
-    mrec = np.concatenate([[0.], recall, [1.]])
-    mpre = np.concatenate([[0.], precision, [0.]])
-    mpre = np.maximum.accumulate(mpre[::-1])[::-1]
-    steps = np.where(mrec[1:] != mrec[:-1])[0]
-    return float(np.sum((mrec[steps + 1] - mrec[steps]) * mpre[steps + 1]))
-
-
 def wider_face_ap(pred_bboxes: Sequence[np.ndarray],
                   pred_scores: Sequence[np.ndarray],
                   gt_bboxes: Sequence[np.ndarray],
@@ -184,7 +166,9 @@ def wider_face_ap(pred_bboxes: Sequence[np.ndarray],
     proposals, recalled = counts[:, 0], counts[:, 1]
     precision = np.divide(recalled, proposals,
                           out=np.zeros_like(recalled), where=proposals > 0)
-    return voc_ap(recalled / num_faces, precision)
+    from mmdet.evaluation.functional import average_precision
+    # VOC all-point interpolation: the area under the precision envelope.
+    return float(average_precision(recalled / num_faces, precision, 'area'))
 
 
 def wider_face_eval(results: Sequence[dict],

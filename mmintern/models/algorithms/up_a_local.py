@@ -48,7 +48,7 @@ class UpALocal(BaseModel):
     backbone, not the projections: the backbone features are what the
     pre-trained encoder already knows, and they do not move with the
     freshly initialized projector). ``loss_global`` is ``global_weight``
-    times :func:`mmintern.models.losses.simsiam_loss` (symmetric) of the
+    times the symmetric SimSiam loss of the
     :class:`SimSiamHead` on the average-pooled maps. Each term lies in
     ``[-weight, weight]``.
 

@@ -18,13 +18,13 @@ _MBCONV = {
     'residual.1': 'shortcut.1',
     'b1.0': 'pre_norm', 'b1.1': 'expand.conv', 'b1.2': 'expand.bn',
     'b2.0': 'dw.conv', 'b2.1': 'dw.bn',
-    'b2.3.fc1': 'se.fc1', 'b2.3.fc2': 'se.fc2',
+    'b2.3.fc1': 'se.conv1.conv', 'b2.3.fc2': 'se.conv2.conv',
     'b2.4': 'project.conv', 'b2.5': 'project.bn',
 }
 _FUSED_MBCONV = {
     'residual.1': 'shortcut.1',
     'b1.0': 'pre_norm', 'b1.1': 'expand.conv', 'b1.2': 'expand.bn',
-    'b2.0.fc1': 'se.fc1', 'b2.0.fc2': 'se.fc2',
+    'b2.0.fc1': 'se.conv1.conv', 'b2.0.fc2': 'se.conv2.conv',
     'b2.1': 'project.conv', 'b2.2': 'project.bn',
 }
 _TRANSFORMER = {

@@ -1,14 +1,14 @@
-from .attention_pool_dsm import AttentionPoolDSM, GlobalDSM, LocalGlobalDSM
+from .attention_pool_dsm import GlobalDSM, LocalGlobalDSM
 from .cross_branch_fusion import CrossBranchFusion
 from .cross_covariance_attention import CrossCovarianceAttention
 from .local_dsm import LocalDSM
-from .mbconv import FusedMBConv, InvertedResidual, MBConv
+from .mbconv import FusedMBConv, MBConv
 from .mixer_block import MixerBlock
 from .multihead_self_attention import MultiheadSelfAttention
 from .transformer_block import TransformerBlock
 
 __all__ = [
-    'AttentionPoolDSM', 'GlobalDSM', 'LocalGlobalDSM', 'LocalDSM',
-    'CrossBranchFusion', 'CrossCovarianceAttention', 'MultiheadSelfAttention', 'FusedMBConv',
-    'InvertedResidual', 'MBConv', 'MixerBlock', 'TransformerBlock'
+    'GlobalDSM', 'LocalGlobalDSM', 'LocalDSM', 'CrossBranchFusion',
+    'CrossCovarianceAttention', 'MultiheadSelfAttention', 'FusedMBConv',
+    'MBConv', 'MixerBlock', 'TransformerBlock'
 ]

@@ -14,9 +14,12 @@ import torch.nn.functional as F
 from mmcv.cnn import build_norm_layer
 from mmengine.model import BaseModule
 
-__all__ = ['CrossBranchFusion', 'Fusion']
+from mmintern.registry import register_model
+
+__all__ = ['CrossBranchFusion']
 
 
+@register_model
 class CrossBranchFusion(BaseModule):
     """Project another branch's feature onto the main branch's.
 
@@ -82,7 +85,3 @@ class CrossBranchFusion(BaseModule):
         if size is not None and tuple(y.shape[-2:]) != tuple(size):
             y = F.interpolate(y, size=tuple(size), mode='nearest')
         return y
-
-
-#: The name the Up-G description uses.
-Fusion = CrossBranchFusion

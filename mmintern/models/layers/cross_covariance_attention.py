@@ -2,9 +2,12 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
+from mmintern.registry import register_model
+
 from .multihead_self_attention import MultiheadSelfAttention
 
 
+@register_model
 class CrossCovarianceAttention(MultiheadSelfAttention):
     """Cross-covariance attention (XCA, XCiT) as in MetaNet-B15.
 

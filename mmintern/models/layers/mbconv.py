@@ -5,9 +5,11 @@ import torch.nn as nn
 from mmcv.cnn import ConvModule, build_norm_layer
 from mmcv.cnn.bricks import DropPath
 from mmengine.model import BaseModule
+from mmpretrain.models.utils import SELayer
+
+from mmintern.registry import register_model
 
 from .shortcut import make_shortcut
-from .squeeze_excitation import SqueezeExcitation
 
 
 class InvertedResidual(BaseModule):
@@ -45,7 +47,10 @@ class InvertedResidual(BaseModule):
             norm_cfg=self.norm_cfg, act_cfg=self.act_cfg)
 
     def _make_se_and_project(self, kernel_size: int, stride: int) -> None:
-        self.se = SqueezeExcitation(self.hidden_channels)
+        # As released: squeeze to make_divisible(C // 4, 8), ReLU, and a
+        # hard-sigmoid gate ((x + 3) / 6 clipped to [0, 1]).
+        self.se = SELayer(self.hidden_channels, ratio=4, divisor=8,
+                          act_cfg=(dict(type='ReLU'), dict(type='HSigmoid')))
         self.project = ConvModule(
             self.hidden_channels, self.out_channels, kernel_size,
             stride=stride, padding=kernel_size // 2, bias=True,
@@ -66,6 +71,7 @@ class InvertedResidual(BaseModule):
         return self.shortcut(x) + self.drop_path(out)
 
 
+@register_model
 class MBConv(InvertedResidual):
     """MBConv as released in MetaNet.
 
@@ -101,6 +107,7 @@ class MBConv(InvertedResidual):
         self._make_se_and_project(kernel_size=1, stride=1)
 
 
+@register_model
 class FusedMBConv(InvertedResidual):
     """FusedMBConv as released in MetaNet.
 

@@ -4,14 +4,17 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 from mmcv.cnn.bricks import DropPath
+from mmcv.cnn.bricks.scale import LayerScale
 from mmcv.cnn.bricks.transformer import FFN
 from mmengine.model import BaseModule
 
-from .layer_scale import LayerScale
+from mmintern.registry import register_model
+
 from .shortcut import make_shortcut
 from .transformer_block import to_map, to_tokens
 
 
+@register_model
 class MixerBlock(BaseModule):
     """MLP-Mixer block of the MetaNet search space (unused by released archs).
 
@@ -49,14 +52,14 @@ class MixerBlock(BaseModule):
             embed_dims=tokens,
             feedforward_channels=int(tokens * token_expansion),
             act_cfg=dict(type='GELU'), add_identity=False)
-        self.gamma1 = LayerScale(
-            out_channels, layer_scale_init_value, channel_dim=1)
+        self.gamma1 = LayerScale(out_channels, data_format='channels_first',
+                                 scale=layer_scale_init_value)
         self.norm2 = nn.LayerNorm(out_channels)
         self.channel_mlp = FFN(
             embed_dims=out_channels,
             feedforward_channels=int(out_channels * expansion),
             act_cfg=dict(type='GELU'), add_identity=False)
-        self.gamma2 = LayerScale(out_channels, layer_scale_init_value)
+        self.gamma2 = LayerScale(out_channels, scale=layer_scale_init_value)
         self.drop_path = DropPath(drop_path_rate) \
             if drop_path_rate > 0 else nn.Identity()
 

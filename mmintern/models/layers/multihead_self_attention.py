@@ -2,7 +2,10 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
+from mmintern.registry import register_model
 
+
+@register_model
 class MultiheadSelfAttention(nn.Module):
     """Multi-head self-attention over tokens, projecting to ``out_dims``.
 

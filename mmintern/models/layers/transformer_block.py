@@ -3,12 +3,14 @@ from typing import Optional
 import torch
 import torch.nn as nn
 from mmcv.cnn.bricks import DropPath
+from mmcv.cnn.bricks.scale import LayerScale
 from mmcv.cnn.bricks.transformer import FFN
 from mmengine.model import BaseModule
 
+from mmintern.registry import register_model
+
 from .cross_covariance_attention import CrossCovarianceAttention
 from .multihead_self_attention import MultiheadSelfAttention
-from .layer_scale import LayerScale
 from .shortcut import make_shortcut
 
 ATTENTIONS = dict(mhsa=MultiheadSelfAttention, xca=CrossCovarianceAttention)
@@ -24,6 +26,7 @@ def to_map(x: torch.Tensor, height: int, width: int) -> torch.Tensor:
     return x.transpose(1, 2).reshape(x.shape[0], -1, height, width)
 
 
+@register_model
 class TransformerBlock(BaseModule):
     """MetaNet's transformer block, with MHSA (MN-B4) or XCA (MN-B15).
 
@@ -66,7 +69,7 @@ class TransformerBlock(BaseModule):
         self.norm1 = nn.LayerNorm(in_channels)
         self.attn = ATTENTIONS[attention](
             in_channels, out_channels, num_heads=in_channels // head_dim)
-        self.gamma1 = LayerScale(out_channels, layer_scale_init_value)
+        self.gamma1 = LayerScale(out_channels, scale=layer_scale_init_value)
         if self.reduces:
             self.pool = nn.MaxPool2d(3, stride=stride, padding=1)
             self.shortcut = make_shortcut(in_channels, out_channels, stride)
@@ -76,7 +79,7 @@ class TransformerBlock(BaseModule):
                 embed_dims=in_channels,
                 feedforward_channels=int(in_channels * expansion),
                 act_cfg=dict(type='GELU'), add_identity=False)
-            self.gamma2 = LayerScale(out_channels, layer_scale_init_value)
+            self.gamma2 = LayerScale(out_channels, scale=layer_scale_init_value)
             self.drop_path = DropPath(drop_path_rate) \
                 if drop_path_rate > 0 else nn.Identity()
 

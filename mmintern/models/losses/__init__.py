@@ -10,11 +10,11 @@ from .gather import gather_with_grad
 from .infonce import MultiViewInfoNCELoss, SymmetricInfoNCELoss
 from .masked_lm import IGNORE_INDEX, MaskedLMLoss, mask_tokens
 from .nn_queue import NearestNeighbourLoss, TextEmbeddingQueue
-from .simsiam import SimSiamHead, simsiam_loss
+from .simsiam import SimSiamHead
 
 __all__ = [
     'gather_with_grad', 'SymmetricInfoNCELoss', 'MultiViewInfoNCELoss',
-    'SimSiamHead', 'simsiam_loss', 'mask_tokens', 'MaskedLMLoss',
+    'SimSiamHead', 'mask_tokens', 'MaskedLMLoss',
     'IGNORE_INDEX', 'TextEmbeddingQueue', 'NearestNeighbourLoss',
     'match_locations', 'dense_simsiam_loss'
 ]

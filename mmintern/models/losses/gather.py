@@ -3,50 +3,15 @@
 ``torch.distributed.all_gather`` (and mmengine's ``all_gather``) returns
 tensors cut off from the autograd graph, so a contrastive loss computed on
 gathered features would only train through the local slice of one side of
-every logit. :func:`gather_with_grad` routes the gradient of every rank's
-copy of the gathered tensor back to the rank that owns each slice.
+every logit. ``torch.distributed.nn.functional.all_gather`` is the
+differentiable one: its backward sends each rank's gradient of every slice
+back to the rank that owns the slice, summed over ranks.
 """
 import torch
-import torch.distributed as dist
+import torch.distributed.nn.functional as dist_nn
+from mmengine.dist import get_dist_info
 
-__all__ = ['gather_with_grad', 'is_distributed', 'rank_and_world_size']
-
-
-def is_distributed() -> bool:
-    """Whether a default process group is up with more than one rank."""
-    return (dist.is_available() and dist.is_initialized()
-            and dist.get_world_size() > 1)
-
-
-def rank_and_world_size():
-    """``(rank, world_size)``, or ``(0, 1)`` outside a process group."""
-    if not is_distributed():
-        return 0, 1
-    return dist.get_rank(), dist.get_world_size()
-
-
-class _GatherWithGrad(torch.autograd.Function):
-    """Concatenate the ranks' tensors along dim 0; backward keeps the
-    local slice of the gradient summed over all ranks."""
-
-    @staticmethod
-    def forward(ctx, x: torch.Tensor) -> torch.Tensor:
-        rank, world_size = dist.get_rank(), dist.get_world_size()
-        ctx.rank, ctx.batch = rank, x.shape[0]
-        x = x.contiguous()
-        parts = [torch.empty_like(x) for _ in range(world_size)]
-        dist.all_gather(parts, x)
-        return torch.cat(parts, dim=0)
-
-    @staticmethod
-    def backward(ctx, grad: torch.Tensor) -> torch.Tensor:
-        # Every rank's loss used every slice of the gathered tensor, so the
-        # gradient of the local features is the sum over ranks of what each
-        # rank's loss sent to this slice.
-        grad = grad.contiguous().clone()
-        dist.all_reduce(grad, op=dist.ReduceOp.SUM)
-        start = ctx.rank * ctx.batch
-        return grad[start:start + ctx.batch]
+__all__ = ['gather_with_grad']
 
 
 def gather_with_grad(x: torch.Tensor) -> torch.Tensor:
@@ -67,6 +32,6 @@ def gather_with_grad(x: torch.Tensor) -> torch.Tensor:
         Tensor: ``[world_size * B, ...]``, or ``x`` itself when not
         distributed.
     """
-    if not is_distributed():
+    if get_dist_info()[1] == 1:
         return x
-    return _GatherWithGrad.apply(x)
+    return torch.cat(dist_nn.all_gather(x.contiguous()), dim=0)

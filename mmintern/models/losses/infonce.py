@@ -8,9 +8,10 @@ from typing import Optional, Sequence, Tuple, Union
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
+from mmengine.dist import get_dist_info
 
 from mmintern.registry import register_model
-from .gather import gather_with_grad, rank_and_world_size
+from .gather import gather_with_grad
 
 __all__ = ['SymmetricInfoNCELoss', 'MultiViewInfoNCELoss']
 
@@ -86,7 +87,7 @@ class SymmetricInfoNCELoss(nn.Module):
                 f'{tuple(img_local.shape)} and {tuple(txt_local.shape)}')
         if scale is None:
             scale = self.scale()
-        rank, _ = rank_and_world_size()
+        rank, _ = get_dist_info()
         batch = img_local.shape[0]
         labels = torch.arange(batch, device=img_local.device) + rank * batch
         logits_per_image = scale * img_local @ txt_all.t()

@@ -9,9 +9,10 @@ from typing import Optional, Tuple
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
+from mmengine.dist import get_dist_info
 
 from mmintern.registry import register_model
-from .gather import gather_with_grad, rank_and_world_size
+from .gather import gather_with_grad
 
 __all__ = ['TextEmbeddingQueue', 'NearestNeighbourLoss']
 
@@ -172,7 +173,7 @@ class NearestNeighbourLoss(nn.Module):
             query = text_feats if self.query == 'text' else image_feats
             neighbours, _ = self.queue.nearest(query)
             neighbours = gather_with_grad(neighbours.to(image_feats))
-            rank, _ = rank_and_world_size()
+            rank, _ = get_dist_info()
             batch = image_feats.shape[0]
             labels = torch.arange(batch, device=image_feats.device) + \
                 rank * batch

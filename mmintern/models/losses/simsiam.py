@@ -1,46 +1,32 @@
 """SimSiam self-supervision of the image views, a DeCLIP (Up-A) term.
 
 Exploring Simple Siamese Representation Learning
-(https://arxiv.org/abs/2011.10566).
+(https://arxiv.org/abs/2011.10566). Built from mmpretrain's SimSiam pieces:
+``NonLinearNeck`` (projector and predictor), ``LatentPredictHead`` (predict,
+stop the target's gradient) and ``CosineSimilarityLoss``.
 """
 from typing import Tuple
 
 import torch
-import torch.nn as nn
-import torch.nn.functional as F
+from mmengine.model import BaseModule
+from mmpretrain.models.heads import LatentPredictHead
+from mmpretrain.models.necks import NonLinearNeck
 
 from mmintern.registry import register_model
 
-__all__ = ['SimSiamHead', 'simsiam_loss']
-
-
-def simsiam_loss(p1: torch.Tensor, p2: torch.Tensor, z1: torch.Tensor,
-                 z2: torch.Tensor) -> torch.Tensor:
-    """Symmetric negative cosine similarity with stop-gradient.
-
-    ``-(cos(p1, sg(z2)) + cos(p2, sg(z1))) / 2``, each cosine averaged over
-    the batch. The stop-gradient on the projections ``z`` is what keeps
-    SimSiam from collapsing without negatives; the range is ``[-1, 1]``.
-
-    Args:
-        p1, p2 (Tensor): Predictions of views 1 and 2, ``[B, D]``.
-        z1, z2 (Tensor): Projections (targets) of views 1 and 2, ``[B, D]``.
-    """
-    if not p1.shape == p2.shape == z1.shape == z2.shape:
-        raise ValueError(
-            'p1, p2, z1, z2 must have one shape, got '
-            f'{[tuple(t.shape) for t in (p1, p2, z1, z2)]}')
-    return -(F.cosine_similarity(p1, z2.detach(), dim=-1).mean() +
-             F.cosine_similarity(p2, z1.detach(), dim=-1).mean()) / 2
+__all__ = ['SimSiamHead']
 
 
 @register_model
-class SimSiamHead(nn.Module):
-    """SimSiam projector and predictor on pooled image features.
+class SimSiamHead(BaseModule):
+    """SimSiam projector, predictor and symmetric loss on pooled features.
 
     Projector: three linear layers with BN (ReLU after the first two, the
     last BN without affine parameters, as SimSiam). Predictor: a two-layer
-    bottleneck MLP (BN and ReLU in the bottleneck).
+    bottleneck MLP (BN and ReLU in the bottleneck). The loss is
+    ``-(cos(p1, sg(z2)) + cos(p2, sg(z1))) / 2`` times ``loss_weight``; the
+    stop-gradient on the projections ``z`` is what keeps SimSiam from
+    collapsing without negatives.
 
     Args:
         in_channels (int): Width of the image features.
@@ -58,26 +44,36 @@ class SimSiamHead(nn.Module):
                  pred_channels: int = 512,
                  loss_weight: float = 0.2):
         super().__init__()
-        # The linear layers before a BN carry no bias: BN removes it.
-        self.projector = nn.Sequential(
-            nn.Linear(in_channels, proj_channels, bias=False),
-            nn.BatchNorm1d(proj_channels), nn.ReLU(inplace=True),
-            nn.Linear(proj_channels, proj_channels, bias=False),
-            nn.BatchNorm1d(proj_channels), nn.ReLU(inplace=True),
-            nn.Linear(proj_channels, proj_channels, bias=False),
-            nn.BatchNorm1d(proj_channels, affine=False))
-        self.predictor = nn.Sequential(
-            nn.Linear(proj_channels, pred_channels, bias=False),
-            nn.BatchNorm1d(pred_channels), nn.ReLU(inplace=True),
-            nn.Linear(pred_channels, proj_channels))
+        self.projector = NonLinearNeck(
+            in_channels, proj_channels, proj_channels, num_layers=3,
+            with_last_bn_affine=False, with_avg_pool=False)
+        # Scoped type names: mmpretrain's registry builds them under any
+        # default scope (mmdet's and mmseg's registries cannot see them).
+        self.predict = LatentPredictHead(
+            loss=dict(type='mmpretrain.CosineSimilarityLoss'),
+            predictor=dict(type='mmpretrain.NonLinearNeck',
+                           in_channels=proj_channels,
+                           hid_channels=pred_channels,
+                           out_channels=proj_channels, num_layers=2,
+                           with_avg_pool=False, with_last_bn=False,
+                           with_last_bias=True))
         self.loss_weight = loss_weight
+
+    def project(self, x: torch.Tensor) -> torch.Tensor:
+        return self.projector((x, ))[0]
 
     def forward(self, x1: torch.Tensor, x2: torch.Tensor
                 ) -> Tuple[torch.Tensor, ...]:
-        """Return ``(p1, p2, z1, z2)`` of two views' features ``[B, C]``."""
-        z1, z2 = self.projector(x1), self.projector(x2)
-        return self.predictor(z1), self.predictor(z2), z1, z2
+        """``(p1, p2, z1, z2)``: predictions and projections of two views."""
+        z1, z2 = self.project(x1), self.project(x2)
+        predictor = self.predict.predictor
+        return predictor([z1])[0], predictor([z2])[0], z1, z2
 
     def loss(self, x1: torch.Tensor, x2: torch.Tensor) -> torch.Tensor:
-        """Weighted :func:`simsiam_loss` of two views' features."""
-        return self.loss_weight * simsiam_loss(*self(x1, x2))
+        """The weighted symmetric loss of two views' features ``[B, C]``."""
+        if x1.shape != x2.shape:
+            raise ValueError('the two views need one shape, got '
+                             f'{tuple(x1.shape)} and {tuple(x2.shape)}')
+        z1, z2 = self.project(x1), self.project(x2)
+        loss = (self.predict.loss(z1, z2) + self.predict.loss(z2, z1)) / 2
+        return self.loss_weight * loss

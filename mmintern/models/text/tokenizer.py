@@ -1,53 +1,14 @@
 """CLIP's byte-level BPE tokenizer, for the text encoder of DeCLIP (Up-A).
 
-The BPE code and its vocabulary (``bpe_simple_vocab_16e6.txt.gz``) are the
-copy that mmseg ships in ``mmseg/utils/tokenizer.py``. Importing
-``mmseg.utils.tokenizer`` the ordinary way would run ``mmseg/__init__.py``
-and ``mmseg/utils/__init__.py``, which import most of mmseg (and through it
-mmdet-style modules); mmintern must not import mmseg at all. So the module
-*file* is located with ``importlib.util.find_spec('mmseg')`` (which reads
-no mmseg code) and executed on its own under a private name, lazily, on the
-first use of a :class:`ClipTokenizer`. The file only needs ``ftfy``,
-``regex`` and ``torch``.
+The BPE code and its vocabulary (``bpe_simple_vocab_16e6.txt.gz``) are
+mmseg's (``mmseg.utils.tokenizer``), imported when a tokenizer is made, not
+when mmintern is imported.
 """
-import importlib.util
-import os.path as osp
-from functools import lru_cache
 from typing import List, Sequence, Union
 
 import torch
 
-__all__ = ['ClipTokenizer', 'load_mmseg_bpe_module']
-
-_MODULE_NAME = 'mmintern._mmseg_clip_bpe'
-
-
-@lru_cache()
-def load_mmseg_bpe_module():
-    """Load ``mmseg/utils/tokenizer.py`` as a standalone module.
-
-    Returns:
-        module: The module; it has ``SimpleTokenizer`` and ``default_bpe``.
-
-    Raises:
-        ImportError: When mmseg is not installed.
-        FileNotFoundError: When the tokenizer file or the BPE vocabulary is
-            not where mmseg 1.x keeps them.
-    """
-    spec = importlib.util.find_spec('mmseg')
-    if spec is None or not spec.submodule_search_locations:
-        raise ImportError('ClipTokenizer needs mmseg (its CLIP BPE '
-                          'tokenizer and vocabulary): pip install mmsegmentation')
-    root = list(spec.submodule_search_locations)[0]
-    path = osp.join(root, 'utils', 'tokenizer.py')
-    vocab = osp.join(root, 'utils', 'bpe_simple_vocab_16e6.txt.gz')
-    for p in (path, vocab):
-        if not osp.isfile(p):
-            raise FileNotFoundError(f'CLIP tokenizer file not found: {p}')
-    mod_spec = importlib.util.spec_from_file_location(_MODULE_NAME, path)
-    module = importlib.util.module_from_spec(mod_spec)
-    mod_spec.loader.exec_module(module)  # builds one SimpleTokenizer
-    return module
+__all__ = ['ClipTokenizer']
 
 
 class ClipTokenizer:
@@ -68,11 +29,12 @@ class ClipTokenizer:
     pad_id = 0
 
     def __init__(self, bpe_path: str = None):
-        module = load_mmseg_bpe_module()
+        # mmseg's module builds one SimpleTokenizer of its own vocabulary.
+        import mmseg.utils.tokenizer as mmseg_bpe
         if bpe_path is None:
-            self._bpe = module._tokenizer
+            self._bpe = mmseg_bpe._tokenizer
         else:
-            self._bpe = module.SimpleTokenizer(bpe_path)
+            self._bpe = mmseg_bpe.SimpleTokenizer(bpe_path)
         self.vocab_size = int(self._bpe.vocab_size)
         self.sot_id = int(self._bpe.encoder['<start_of_text>'])
         self.eot_id = int(self._bpe.encoder['<end_of_text>'])

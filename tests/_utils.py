@@ -1,0 +1,44 @@
+"""Paths and markers the tests share (import as ``from _utils import ...``).
+
+The real data extracts live in ``$INTERN_DATA_ROOT`` (else ``../shared/data``
+next to the repository, see ``mmintern.utils.shared_data_root``). A test
+that reads them is marked ``@needs_data('cifar10', 'test')``: it is skipped,
+naming what is missing, when the extract is not there, and it fails instead
+where ``MMINTERN_REQUIRE_DATA=1`` (CI sets it: CI must not pass by skipping).
+"""
+import os
+import os.path as osp
+
+import pytest
+
+from mmintern.utils.data_root import shared_data_root
+
+REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
+SHARED_DATA = shared_data_root()
+REQUIRE_DATA = os.environ.get('MMINTERN_REQUIRE_DATA') == '1'
+
+
+def config_path(*parts: str) -> str:
+    return osp.join(REPO, 'configs', *parts)
+
+
+def data_path(*parts: str) -> str:
+    return osp.join(SHARED_DATA, *parts)
+
+
+def needs_data(*parts: str):
+    """Mark a test that reads ``SHARED_DATA/<parts>`` (handled in conftest)."""
+    return pytest.mark.needs_data(data_path(*parts))
+
+
+def missing_data(path: str) -> str:
+    return (f'needs the shared data extract {path}, which is not there: set '
+            'INTERN_DATA_ROOT to the folder that holds the extracts')
+
+
+def require_data(*parts: str) -> str:
+    """The path, or skip (fail under MMINTERN_REQUIRE_DATA=1) when absent."""
+    path = data_path(*parts)
+    if not osp.exists(path):
+        (pytest.fail if REQUIRE_DATA else pytest.skip)(missing_data(path))
+    return path
