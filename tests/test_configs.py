@@ -1,6 +1,7 @@
 """Every config in configs/ builds its model from the file and runs."""
 import glob
 import os.path as osp
+import re
 
 import pytest
 import torch
@@ -19,27 +20,62 @@ CONFIGS = sorted(
     and osp.join('configs', 'intern') not in p)
 
 
-def build(config: str):
+# B8-B15 hold 0.12-1 billion parameters: allocating and initialising them
+# on the CPU for a 64-px forward takes most of this file's time. They are
+# built on the meta device (shapes only), their forward checked for shape,
+# and their size checked against the table in docs/metanet.md.
+META_ARCHS = {f'b{i}' for i in range(8, 16)}
+
+
+def documented_params() -> dict:
+    """arch -> parameters (M) of the classifier, from docs/metanet.md."""
+    rows = {}
+    with open(osp.join(REPO, 'docs', 'metanet.md')) as f:
+        for line in f:
+            cells = [c.strip() for c in line.strip().strip('|').split('|')]
+            if len(cells) == 7 and re.fullmatch(r'b\d+( \(released\))?',
+                                                cells[0]):
+                rows[cells[0].split()[0]] = float(cells[5])
+    return rows
+
+
+def build(config: str, device: str = 'cpu'):
     cfg = Config.fromfile(osp.join(REPO, config))
     assert cfg.custom_imports == dict(imports=['mmintern'],
                                       allow_failed_imports=False)
     init_default_scope(cfg.get('default_scope', 'mmengine'))
-    return cfg, MODELS.build(cfg.model).eval()
+    with torch.device(device):
+        return cfg, MODELS.build(cfg.model).eval()
+
+
+def on_meta(cfg) -> bool:
+    arch = cfg.model.backbone.get('arch')  # a name, or a search-space dict
+    return isinstance(arch, str) and arch in META_ARCHS
 
 
 def test_every_config_is_covered():
     assert len(CONFIGS) >= 22
+    # The table the meta-device configs are checked against is complete.
+    assert set(documented_params()) == {f'b{i}' for i in range(1, 16)}
+    assert sum(on_meta(Config.fromfile(osp.join(REPO, c)))
+               for c in CONFIGS) == len(META_ARCHS)
     assert {c.split(osp.sep)[1] for c in CONFIGS} == {
         'metanet', 'mmdet', 'mmseg', 'demo', 'metanet_retinanet'}
 
 
 @pytest.mark.parametrize('config', CONFIGS)
 def test_config_builds_and_runs_forward(config):
-    cfg, model = build(config)
+    device = 'meta' if on_meta(Config.fromfile(osp.join(REPO, config))) \
+        else 'cpu'
+    cfg, model = build(config, device)
     assert cfg.model.backbone.type in ('MetaNet', 'UpGGeneralist')
     kind = cfg.get('default_scope')
     size = 64 if kind == 'mmpretrain' else 128
-    x = torch.randn(1, 3, size, size)
+    x = torch.randn(1, 3, size, size, device=device)
+    if device == 'meta':
+        arch = cfg.model.backbone.arch
+        params = sum(p.numel() for p in model.parameters()) / 1e6
+        assert params == pytest.approx(documented_params()[arch], abs=0.01)
     with torch.no_grad():
         if kind == 'mmpretrain':
             logits = model(x, mode='tensor')
