@@ -15,6 +15,7 @@ import mmintern  # noqa: F401  (registers MetaNet, the datasets, the hooks)
 from mmintern.engine.hooks.load_stage_checkpoint_hook import \
     LoadStageCheckpointHook
 from mmintern.models.algorithms.up_a_local import UpALocal
+from mmintern.models.backbones import MetaNet
 from mmintern.models.losses.dense_simsiam import (dense_simsiam_loss,
                                                   match_locations)
 
@@ -313,3 +314,45 @@ def test_runner_starts_from_the_up_a_g_image_encoder(tmp_path):
     trained = runner.model.backbone.state_dict()
     assert any(not torch.equal(trained[k], encoder[k]) for k in snap.backbone
                if trained[k].is_floating_point())
+
+
+@needs_flickr
+def test_real_config_trains_under_two_process_ddp(tmp_path):
+    """Up-A-L reads stage 4 of MetaNet-B1 and builds no head: stage 5 must
+    neither run nor wait for a gradient, or DDP (no
+    find_unused_parameters) stops with 'Expected to have finished
+    reduction'. Two gloo processes, the real config, 2 iterations."""
+    import subprocess
+    torch.manual_seed(0)
+    ckpt = str(tmp_path / 'up_a_g.pth')
+    torch.save({'state_dict': build_from(DECLIP_CFG).state_dict()}, ckpt)
+    work = tmp_path / 'work'
+    env = {**os.environ, 'OMP_NUM_THREADS': '1'}
+    result = subprocess.run(
+        [sys.executable, '-m', 'torch.distributed.run', '--standalone',
+         '--nproc_per_node', '2', osp.join(REPO, 'tools', 'train.py'), CFG,
+         '--launcher', 'pytorch', '--work-dir', str(work), '--cfg-options',
+         f'train_dataloader.dataset.data_root={FLICKR}',
+         'train_dataloader.batch_size=2', 'train_cfg.max_iters=2',
+         'default_hooks.checkpoint.interval=2',
+         f'custom_hooks.0.checkpoint={ckpt}'],
+        cwd=REPO, capture_output=True, text=True, timeout=600, env=env)
+    out = result.stdout + result.stderr
+    assert result.returncode == 0, out[-4000:]
+    assert osp.isfile(work / 'iter_2.pth'), out[-2000:]
+    assert 'finished reduction' not in out
+
+
+def test_stages_after_the_last_output_neither_run_nor_train():
+    backbone = MetaNet('b1', out_indices=(4, ))
+    ran = []
+    for i, stage in enumerate(backbone.stages):
+        stage.register_forward_hook(lambda *_, i=i: ran.append(i))
+    (out, ) = backbone(torch.randn(2, 3, 64, 64))
+    assert ran == [0, 1, 2, 3, 4] and out.shape == (2, 96, 4, 4)
+    out.mean().backward()
+    trainable = [n for n, p in backbone.named_parameters() if p.requires_grad]
+    assert trainable and not any(n.startswith('stages.5.') for n in trainable)
+    assert all(backbone.get_parameter(n).grad is not None for n in trainable)
+    # With the head, every stage runs and trains.
+    assert all(p.requires_grad for p in MetaNet('b1').parameters())

@@ -102,6 +102,15 @@ class MetaNet(BaseModule):
             self.head = ConvModule(
                 width, self.arch.head_width, 1, bias=False,
                 norm_cfg=norm_cfg, act_cfg=act_cfg)
+        # Without the head, the stages after the last requested output do
+        # not run. They stay in the model (a checkpoint keeps them for later
+        # stages of a pipeline) but train nothing: without requires_grad,
+        # DDP does not wait for their gradients (it would stop with
+        # "Expected to have finished reduction" otherwise).
+        self.num_run_stages = max(self.out_indices) + 1 \
+            if self.head is None else num_stages
+        for stage in self.stages[self.num_run_stages:]:
+            stage.requires_grad_(False)
         self._register_load_state_dict_pre_hook(self._refuse_released_keys)
         self._freeze_stages()
 
@@ -161,7 +170,7 @@ class MetaNet(BaseModule):
         # and turns the token reshapes of transformer stages into views.
         x = self.stem(x.contiguous(memory_format=torch.channels_last))
         outs = []
-        for i, stage in enumerate(self.stages):
+        for i, stage in enumerate(self.stages[:self.num_run_stages]):
             x = stage(x)
             if i in self.out_indices:
                 # Hand out plain NCHW: mmcv's CPU RoIAlign (and other ops

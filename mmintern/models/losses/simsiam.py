@@ -44,9 +44,13 @@ class SimSiamHead(BaseModule):
                  pred_channels: int = 512,
                  loss_weight: float = 0.2):
         super().__init__()
+        # Plain BN (NonLinearNeck defaults to SyncBN): statistics per
+        # process and view, as before, and DDP on CPU (gloo) works.
+        norm_cfg = dict(type='BN1d')
         self.projector = NonLinearNeck(
             in_channels, proj_channels, proj_channels, num_layers=3,
-            with_last_bn_affine=False, with_avg_pool=False)
+            with_last_bn_affine=False, with_avg_pool=False,
+            norm_cfg=norm_cfg)
         # Scoped type names: mmpretrain's registry builds them under any
         # default scope (mmdet's and mmseg's registries cannot see them).
         self.predict = LatentPredictHead(
@@ -56,7 +60,7 @@ class SimSiamHead(BaseModule):
                            hid_channels=pred_channels,
                            out_channels=proj_channels, num_layers=2,
                            with_avg_pool=False, with_last_bn=False,
-                           with_last_bias=True))
+                           with_last_bias=True, norm_cfg=norm_cfg))
         self.loss_weight = loss_weight
 
     def project(self, x: torch.Tensor) -> torch.Tensor:
