@@ -32,7 +32,8 @@ setup(
         ['evaluation/gvb/*.json', 'datasets/label_system/*.json']
     },
     python_requires='>=3.9',
-    install_requires=read_requirements('runtime.txt'),
+    # Ranges; the tested pins are in requirements/runtime.txt.
+    install_requires=read_requirements('mminstall.txt'),
     extras_require=dict(
         tests=read_requirements('tests.txt'),
         optional=read_requirements('optional.txt')),

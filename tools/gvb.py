@@ -24,7 +24,7 @@ import sys
 from mmengine.config import DictAction
 
 import mmintern  # noqa: F401  (registers MetaNet, PercentageDataset, ...)
-from mmintern.evaluation.gvb.reference import TASKS
+from mmintern.evaluation.gvb.reference import TASKS, reference_rows
 from mmintern.gvb import load_backbone_spec
 from mmintern.gvb.runner import PROBES, RunSettings, run_benchmark
 
@@ -52,6 +52,7 @@ def parse_args(argv=None):
                         default=osp.join(REPO, 'configs', 'gvb'),
                         help='folder with <task>/<dataset>.py configs')
     parser.add_argument('--reference', default='Up-A R50',
+                        choices=reference_rows(),
                         help='published GV-B row to compare with')
     parser.add_argument(
         '--probe', default='fast', choices=PROBES,

@@ -112,12 +112,6 @@ class RatioMultiDatasetSampler(Sampler):
         self.seed = sync_random_seed() if seed is None else seed
         self.epoch = 0
 
-    @property
-    def probabilities(self) -> List[float]:
-        """The probability that a batch comes from each dataset."""
-        total = sum(self.ratios)
-        return [r / total for r in self.ratios]
-
     def _stream(self, d: int, generator: torch.Generator) -> Iterator[int]:
         """Indices (into the concatenation) of dataset ``d``, forever."""
         size, offset = self.sizes[d], self.offsets[d]

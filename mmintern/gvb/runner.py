@@ -269,9 +269,9 @@ def _progress(index: int, total: int, pct: float, name: str, status: str,
 
 def _done_before(store: ResultStore, job: Job, pct: float,
                  probe: str) -> Optional[dict]:
-    entry = store.get(pct, job.name)
-    if entry is None or entry.get('status') != DONE:
+    if not store.is_done(pct, job.name):
         return None
+    entry = store.get(pct, job.name)
     # A classification result of the other probe is not this run's.
     if job.task == 'classification' and entry.get('probe') != probe:
         return None

@@ -143,10 +143,6 @@ class Taxonomy:
         ids = [cid] + self.ancestors(cid)
         return [self._concepts[i].name for i in reversed(ids)]
 
-    def is_descendant(self, cid: int, ancestor: int) -> bool:
-        """Whether ``cid`` is ``ancestor`` or below it."""
-        return cid == ancestor or ancestor in self.ancestors(cid)
-
     def find(self, name: str) -> List[int]:
         """Ids whose canonical name normalises to ``normalize_name(name)``."""
         return list(self._by_name.get(normalize_name(name), []))

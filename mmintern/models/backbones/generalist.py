@@ -251,13 +251,6 @@ class UpGGeneralist(BaseModule):
         self._freeze_experts()
         return self
 
-    def init_weights(self) -> None:
-        # The fusions are BaseModules in mmengine ModuleDicts, so mmengine
-        # runs their init_weights (which zeroes their norms) after any
-        # non-Pretrained init_cfg of this module and before a Pretrained
-        # one; each expert's Pretrained init_cfg loads in its init_weights.
-        super().init_weights()
-
     def forward(self, x: torch.Tensor) -> Tuple[torch.Tensor, ...]:
         expert_outs = {}
         for name, expert in self.experts.items():
