@@ -1,6 +1,6 @@
 """The 20 GV-B classification configs run end to end on tiny fixtures.
 
-Each fixture (``mmintern/datasets/gvb_samples/classification.py``) is in its dataset's
+Each fixture (``mmintern/testing/gvb_samples/classification.py``) is in its dataset's
 official on-disk layout, so a run checks the config, the dataset class and
 the layout the config's header documents together. The runs are shrunk for
 a CPU: MetaNet-B1, 32x32 inputs, batch 2, two iterations.
@@ -17,7 +17,7 @@ from mmengine.runner import Runner
 
 import mmintern.datasets.gvb  # noqa: F401  (registers the GV-B datasets)
 from _utils import config_path, require_data
-from mmintern.datasets.gvb_samples.classification import (
+from mmintern.testing.gvb_samples.classification import (
     FIXTURES, fixture_image, write_fixture)
 from mmintern.evaluation.gvb import gvb_datasets
 

@@ -21,7 +21,7 @@ import mmintern.datasets.gvb_dense  # noqa: F401
 import mmintern.datasets.transforms  # noqa: F401
 import mmintern.models.heads  # noqa: F401
 from _utils import REPO, require_data
-from mmintern.datasets.gvb_samples import dense as fixtures
+from mmintern.testing.gvb_samples import dense as fixtures
 from mmintern.gvb.quick import walk_dicts
 from mmintern.datasets.gvb_dense import (CityPersonsDataset,
                                          KittiEigenDepthDataset,

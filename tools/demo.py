@@ -66,7 +66,7 @@ def main():
 
 
 def run_gvb_mini(work_dir: str, checkpoint: str) -> None:
-    from mmintern.datasets.gvb_samples import write_sample
+    from mmintern.testing.gvb_samples import write_sample
     gvb_root = osp.join(ROOT, 'data/demo/gvb')
     for name in GVB_DATASETS:
         if not osp.isdir(osp.join(gvb_root, name)):

@@ -3,19 +3,10 @@
 # (data, four loss terms, optimizer), not a recipe for real pre-training.
 # Data root: $INTERN_DATA_ROOT (default ../shared/data, relative to the
 # working directory). Run: python tools/train.py THIS_FILE
-_base_ = ['./_base_/stage_runtime.py', './_base_/datasets/flickr8k.py']
+_base_ = ['./_base_/stage_runtime.py', './_base_/datasets/flickr8k.py', '../_base_/imagenet_norm.py']
 
 default_scope = 'mmpretrain'
-# The explicit modules register DeCLIP, the text encoder, the dataset, EDA
-# and the metric even where mmintern's package __init__ files do not.
-custom_imports = dict(
-    imports=[
-        'mmintern', 'mmintern.models.text', 'mmintern.models.algorithms',
-        'mmintern.datasets.image_text_dataset',
-        'mmintern.datasets.transforms.eda',
-        'mmintern.evaluation.metrics.zero_shot'
-    ],
-    allow_failed_imports=False)
+custom_imports = dict(imports=['mmintern'], allow_failed_imports=False)
 
 context_length = 32
 
@@ -38,8 +29,8 @@ model = dict(
         nn=dict(weight=0.2, queue_size=256)),
     data_preprocessor=dict(
         type='SelfSupDataPreprocessor',
-        mean=[123.675, 116.28, 103.53],
-        std=[58.395, 57.12, 57.375],
+        mean=_base_.imagenet_mean,
+        std=_base_.imagenet_std,
         to_rgb=True))
 
 # Two views of each image (_base_/datasets/flickr8k.py) and the EDA

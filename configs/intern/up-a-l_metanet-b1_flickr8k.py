@@ -7,19 +7,10 @@
 # working directory). Run: python tools/train.py THIS_FILE --cfg-options
 # custom_hooks.0.checkpoint=<Up-A-G final checkpoint>
 # (tools/intern_pipeline.py sets it).
-_base_ = ['./_base_/stage_runtime.py', './_base_/datasets/flickr8k.py']
+_base_ = ['./_base_/stage_runtime.py', './_base_/datasets/flickr8k.py', '../_base_/imagenet_norm.py']
 
 default_scope = 'mmpretrain'
-# The explicit modules register UpALocal, the dense loss, the dataset and
-# the stage hook even where mmintern's package __init__ files do not.
-custom_imports = dict(
-    imports=[
-        'mmintern', 'mmintern.models.losses.dense_simsiam',
-        'mmintern.models.algorithms.up_a_local',
-        'mmintern.datasets.image_text_dataset',
-        'mmintern.engine.hooks.load_stage_checkpoint_hook'
-    ],
-    allow_failed_imports=False)
+custom_imports = dict(imports=['mmintern'], allow_failed_imports=False)
 
 model = dict(
     type='UpALocal',
@@ -32,8 +23,8 @@ model = dict(
     dense_weight=0.5,
     data_preprocessor=dict(
         type='SelfSupDataPreprocessor',
-        mean=[123.675, 116.28, 103.53],
-        std=[58.395, 57.12, 57.375],
+        mean=_base_.imagenet_mean,
+        std=_base_.imagenet_std,
         to_rgb=True))
 
 # Two views of each image (_base_/datasets/flickr8k.py).

@@ -30,17 +30,7 @@ _base_ = [
 ]
 
 default_scope = 'mmpretrain'
-# The explicit modules register the classifier, the dataset, the transform
-# and the stage hook even where mmintern's package __init__ files do not.
-custom_imports = dict(
-    imports=[
-        'mmintern', 'mmintern.models.classifiers.multi_head_classifier',
-        'mmintern.datasets.class_folder_subset',
-        'mmintern.datasets.multi_dataset_sampler',
-        'mmintern.datasets.transforms.add_dataset_name',
-        'mmintern.engine.hooks.load_stage_checkpoint_hook'
-    ],
-    allow_failed_imports=False)
+custom_imports = dict(imports=['mmintern'], allow_failed_imports=False)
 
 data_root = _base_.cifar10_root
 img_size = 64

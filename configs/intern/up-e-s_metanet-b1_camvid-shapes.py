@@ -14,29 +14,18 @@
 _base_ = [
     './_base_/stage_runtime.py', './_base_/multi_dataset.py',
     './_base_/from_up_a_l.py', './_base_/datasets/camvid.py',
-    './_base_/tasks/slim_fcn.py'
+    './_base_/tasks/slim_models.py'
 ]
 
 default_scope = 'mmseg'
-# The explicit modules register the model, its TrunkView, the sampler, the
-# transform and the stage hook even where mmintern's package __init__ files
-# do not.
-custom_imports = dict(
-    imports=[
-        'mmintern', 'mmintern.models.algorithms.multi_task_expert',
-        'mmintern.models.backbones.trunk_view',
-        'mmintern.datasets.multi_dataset_sampler',
-        'mmintern.datasets.transforms.add_dataset_name',
-        'mmintern.engine.hooks.load_stage_checkpoint_hook'
-    ],
-    allow_failed_imports=False)
+custom_imports = dict(imports=['mmintern'], allow_failed_imports=False)
 
 shapes_root = '{{$INTERN_SHAPES_SEG_ROOT:data/intern/shapes_seg}}'
 shapes_classes = ('background', 'square', 'circle', 'triangle')
 
 
 def _segmentor(num_classes, ignore_index):
-    # The slim FCN segmentor (_base_/tasks/slim_fcn.py) for one dataset.
+    # The slim FCN segmentor (_base_/tasks/slim_models.py) for one dataset.
     fcn = _base_.slim_fcn
     return dict(
         fcn,

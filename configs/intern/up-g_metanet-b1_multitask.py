@@ -16,33 +16,18 @@
 _base_ = [
     './_base_/stage_runtime.py', './_base_/multi_dataset.py',
     './_base_/datasets/cifar10_extract.py', './_base_/datasets/raccoon_voc.py',
-    './_base_/datasets/camvid.py', './_base_/tasks/slim_retinanet.py',
-    './_base_/tasks/slim_fcn.py'
+    './_base_/datasets/camvid.py', './_base_/tasks/slim_models.py'
 ]
 
 default_scope = 'mmpretrain'
-# The explicit modules register the model, its TrunkView, the generalist,
-# the CIFAR-10 subset, the sampler, the transform and the stage hook even
-# where mmintern's package __init__ files do not.
-custom_imports = dict(
-    imports=[
-        'mmintern', 'mmintern.models.algorithms.multi_task_expert',
-        'mmintern.models.backbones.trunk_view',
-        'mmintern.models.backbones.generalist',
-        'mmintern.datasets.class_folder_subset',
-        'mmintern.datasets.multi_dataset_sampler',
-        'mmintern.datasets.transforms.add_dataset_name',
-        'mmintern.engine.hooks.load_stage_checkpoint_hook',
-        'mmintern.engine.hooks.freeze_schedule_hook'
-    ],
-    allow_failed_imports=False)
+custom_imports = dict(imports=['mmintern'], allow_failed_imports=False)
 # Three libraries in one config: every library-specific type carries its
 # scope ('mmdet.Resize' moves boxes, mmcv's 'Resize' would not). A task
 # model's inner types need none: MultiTaskExpert builds a task under the
 # scope of its type.
 
-mean = [123.675, 116.28, 103.53]
-std = [58.395, 57.12, 57.375]
+mean = _base_.imagenet_mean
+std = _base_.imagenet_std
 metanet_b1 = dict(type='MetaNet', arch='b1')
 cifar10_classes = _base_.cifar10_classes
 fcn = _base_.slim_fcn

@@ -3,7 +3,7 @@
 # training set (class-proportional, seeded), no augmentation: short side 224
 # + centre crop. tools/gvb.py swaps in the backbone under test; the runner
 # also offers the fast cached-feature linear probe for this protocol.
-_base_ = ['mmpretrain::_base_/default_runtime.py']
+_base_ = ['mmpretrain::_base_/default_runtime.py', '../../_base_/imagenet_norm.py']
 custom_imports = dict(imports=['mmintern'], allow_failed_imports=False)
 
 gvb_root = '{{$GVB_DATA_ROOT:data/gvb}}'
@@ -20,7 +20,7 @@ model = dict(
         in_channels=1280,
         loss=dict(type='CrossEntropyLoss', loss_weight=1.0)))
 data_preprocessor = dict(
-    mean=[123.675, 116.28, 103.53], std=[58.395, 57.12, 57.375], to_rgb=True)
+    mean=_base_.imagenet_mean, std=_base_.imagenet_std, to_rgb=True)
 
 pipeline = [
     dict(type='LoadImageFromFile'),

@@ -6,7 +6,7 @@
 # the usual abs_rel, d1 ...). GV-B does not spell out its depth head or
 # schedule; ours: AdamW lr 2e-4, weight decay 0.01, 10k iterations of 8
 # images, poly decay. tools/gvb.py swaps in the backbone under test.
-_base_ = ['mmseg::_base_/default_runtime.py']
+_base_ = ['mmseg::_base_/default_runtime.py', '../../_base_/imagenet_norm.py']
 custom_imports = dict(imports=['mmintern'], allow_failed_imports=False)
 default_scope = 'mmseg'
 
@@ -18,8 +18,8 @@ model = dict(
     type='DepthEstimator',
     data_preprocessor=dict(
         type='SegDataPreProcessor',
-        mean=[123.675, 116.28, 103.53],
-        std=[58.395, 57.12, 57.375],
+        mean=_base_.imagenet_mean,
+        std=_base_.imagenet_std,
         bgr_to_rgb=True,
         pad_val=0,
         # Padding of the ground truth reads as "no measurement".
