@@ -1,6 +1,5 @@
-"""The fast linear probe: metrics, the L-BFGS solver and the feature cache."""
-import subprocess
-import sys
+"""The fast linear probe: the L-BFGS solver, the feature cache and the metric
+it is scored by (the dataset config's own)."""
 
 import pytest
 import torch
@@ -9,11 +8,14 @@ from mmengine.structures import BaseDataElement
 from mmengine.dataset import pseudo_collate
 from torch.utils.data import DataLoader
 
+from mmengine.config import Config
+
+from _utils import config_path
 from mmintern.engine.linear_probe import (DEFAULT_WEIGHT_DECAYS,
-                                          accuracy, extract_features,
-                                          fit_linear_probe,
-                                          mean_per_class_accuracy, predict,
-                                          stratified_split)
+                                          extract_features, fit_linear_probe,
+                                          predict, stratified_split)
+from mmintern.engine.linear_probe.solver import top1
+from mmintern.gvb.runner import evaluate_logits
 
 
 def blobs(num_classes=4, per_class=30, dim=16, spread=0.3, noise_seed=0):
@@ -31,32 +33,35 @@ def one_hot_logits(pred, num_classes):
     return torch.nn.functional.one_hot(torch.tensor(pred), num_classes).float()
 
 
-def test_accuracy_by_hand():
+def gvb_config(key):
+    cfg = Config.fromfile(config_path('gvb', 'classification', f'{key}.py'))
+    return cfg
+
+
+def test_fast_probe_scores_with_the_configs_accuracy_by_hand():
     logits = one_hot_logits([0, 1, 2, 2], 3)
-    assert accuracy(logits, torch.tensor([0, 1, 1, 2])) == 0.75
+    raw = evaluate_logits(gvb_config('cifar10'), logits,
+                          torch.tensor([0, 1, 1, 2]))
+    assert raw == {'accuracy/top1': pytest.approx(75.)}
 
 
 def test_mean_per_class_accuracy_by_hand():
     # Class 0: 2/2, class 1: 1/2, class 2: 0/1 -> (1 + 0.5 + 0) / 3.
     y = torch.tensor([0, 0, 1, 1, 2])
     logits = one_hot_logits([0, 0, 1, 0, 0], 3)
-    assert mean_per_class_accuracy(logits, y, 3) == pytest.approx(0.5)
-    assert accuracy(logits, y) == pytest.approx(0.6)
+    raw = evaluate_logits(gvb_config('pets'), logits, y)
+    assert raw['single-label/recall'] == pytest.approx(50.)
+    assert top1(logits, y) == pytest.approx(0.6)
 
 
-def test_mean_per_class_accuracy_skips_absent_classes():
-    # Class 1 has no sample: (1 + 0.5) / 2, not (1 + 0 + 0.5) / 3. A
-    # prediction of the absent class still counts as an error.
+def test_mean_per_class_accuracy_counts_absent_classes_as_zero():
+    """One definition for both probes: the dataset config's
+    SingleLabelMetric, macro over every class. Class 1 has no test sample:
+    (1 + 0 + 0.5) / 3, as the SGD head's test loop reports it."""
     y = torch.tensor([0, 2, 2])
     logits = one_hot_logits([0, 2, 1], 3)
-    assert mean_per_class_accuracy(logits, y, 3) == pytest.approx(0.75)
-
-
-def test_metrics_reject_bad_shapes():
-    with pytest.raises(ValueError, match='labels'):
-        accuracy(torch.zeros(3, 2), torch.zeros(2, dtype=torch.long))
-    with pytest.raises(ValueError, match=r'\[0, 2\)'):
-        mean_per_class_accuracy(torch.zeros(1, 2), torch.tensor([2]), 2)
+    raw = evaluate_logits(gvb_config('pets'), logits, y)
+    assert raw['single-label/recall'] == pytest.approx(50.)
 
 
 # ------------------------------------------------------------------ solver
@@ -67,8 +72,8 @@ def test_solver_separates_blobs():
     assert result.weight.shape == (4, 16) and result.bias.shape == (4, )
     assert set(result.val_accuracy) == set(DEFAULT_WEIGHT_DECAYS)
     assert result.weight_decay in DEFAULT_WEIGHT_DECAYS
-    assert accuracy(predict(result, x), y) == 1.0
-    assert accuracy(predict(result, test_x), test_y) > 0.95
+    assert top1(predict(result, x), y) == 1.0
+    assert top1(predict(result, test_x), test_y) > 0.95
 
 
 def test_solver_is_deterministic():

@@ -181,10 +181,8 @@ def run_fast_probe(cfg: Config, dataset: GVBDataset) -> dict:
     from mmengine.logging import MMLogger
     from mmengine.registry import MODELS, init_default_scope
 
-    from mmintern.engine.linear_probe import (accuracy, extract_features,
-                                              fit_linear_probe,
-                                              mean_per_class_accuracy,
-                                              predict)
+    from mmintern.engine.linear_probe import (extract_features,
+                                              fit_linear_probe, predict)
     init_default_scope(cfg.get('default_scope', 'mmpretrain'))
     # A logger with a file is where mmengine dumps the initialisation of
     # every parameter (instead of the console), and the probe's log stays
@@ -214,19 +212,30 @@ def run_fast_probe(cfg: Config, dataset: GVBDataset) -> dict:
     # Optional solver settings of the config, e.g. a weight-decay grid.
     options = dict((cfg.get('gvb') or {}).get('fast_probe') or {})
     probe = fit_linear_probe(train_x, train_y, num_classes, **options)
-    logits = predict(probe, test_x)
-    scores = dict(
-        accuracy=lambda: accuracy(logits, test_y),
-        mean_per_class_accuracy=lambda: mean_per_class_accuracy(
-            logits, test_y, num_classes))
-    unknown = [m for m in dataset.metrics if m not in scores]
-    if unknown:
-        raise KeyError(f'the fast probe computes {list(scores)}, not '
-                       f'{unknown}; use --probe sgd')
+    raw = evaluate_logits(cfg, predict(probe, test_x), test_y)
     return dict(
-        metrics={m: 100. * scores[m]() for m in dataset.metrics},
+        metrics=to_gvb_metrics(raw, cfg, dataset),
+        raw_metrics={k: float(v) for k, v in raw.items()},
         num_train=int(train_x.size(0)), num_test=int(test_x.size(0)),
         weight_decay=probe.weight_decay)
+
+
+def evaluate_logits(cfg: Config, logits, labels) -> Dict[str, float]:
+    """The config's own test evaluator (mmpretrain's ``Accuracy`` or
+    ``SingleLabelMetric``) on the probe's logits: the fast probe and the
+    SGD head are scored by one definition of each metric (e.g. a class
+    absent from the test set counts as recall 0 in the macro mean)."""
+    from mmengine.evaluator import Evaluator
+    from mmengine.registry import DefaultScope
+    with DefaultScope.overwrite_default_scope(
+            cfg.get('default_scope', 'mmpretrain')):
+        evaluator = Evaluator(copy.deepcopy(cfg.test_evaluator))
+    scores = logits.softmax(dim=1)
+    evaluator.process(data_samples=[
+        dict(pred_score=score, gt_label=label.view(1))
+        for score, label in zip(scores, labels.long())
+    ])
+    return evaluator.evaluate(len(labels))
 
 
 def run_with_runner(cfg: Config, dataset: GVBDataset) -> dict:

@@ -35,10 +35,12 @@ from mmengine.optim import OptimWrapper
 from mmengine.registry import init_default_scope
 from torch.utils.data import DataLoader
 
+from mmpretrain.evaluation import Accuracy, SingleLabelMetric
+
 import mmintern  # noqa: F401  (registers MetaNet)
-from mmintern.engine.linear_probe import (DEFAULT_WEIGHT_DECAYS, accuracy,
+from mmintern.engine.linear_probe import (DEFAULT_WEIGHT_DECAYS,
                                           extract_features, fit_linear_probe,
-                                          mean_per_class_accuracy, predict)
+                                          predict)
 from mmintern.models.backbones.metanet import MetaNet
 from mmintern.utils import shared_data_root
 
@@ -168,8 +170,11 @@ def main():
                                                     args.batch_size))
 
     def scores(logits):
-        return (100 * accuracy(logits, test_y),
-                100 * mean_per_class_accuracy(logits, test_y, num_classes))
+        # GV-B's two metrics, as the dataset configs compute them (percent).
+        top1 = Accuracy.calculate(logits, test_y, topk=(1, ))[0][0]
+        ((_, recall, _, _), ) = SingleLabelMetric.calculate(
+            logits, test_y, average='macro', num_classes=num_classes)
+        return float(top1), float(recall)
 
     # Method A: the SGD linear head, backbone forward at every iteration.
     sgd_runs = []

@@ -2,19 +2,17 @@
 
 Example:
     >>> from mmintern.engine.linear_probe import (
-    ...     extract_features, fit_linear_probe, predict, accuracy)
+    ...     extract_features, fit_linear_probe, predict)
     >>> train_x, train_y = extract_features(model, train_loader, 'train.pth')
     >>> test_x, test_y = extract_features(model, test_loader, 'test.pth')
     >>> probe = fit_linear_probe(train_x, train_y, num_classes=10)
-    >>> accuracy(predict(probe, test_x), test_y)
+    >>> logits = predict(probe, test_x)  # scored by the config's metric
 """
 from .feature_cache import extract_features
-from .metrics import accuracy, mean_per_class_accuracy
 from .solver import (DEFAULT_WEIGHT_DECAYS, LinearProbeResult,
                      fit_linear_probe, predict, stratified_split)
 
 __all__ = [
     'extract_features', 'fit_linear_probe', 'predict', 'LinearProbeResult',
-    'DEFAULT_WEIGHT_DECAYS', 'stratified_split', 'accuracy',
-    'mean_per_class_accuracy'
+    'DEFAULT_WEIGHT_DECAYS', 'stratified_split'
 ]

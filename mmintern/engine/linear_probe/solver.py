@@ -13,8 +13,8 @@ from typing import Dict, Sequence, Tuple
 
 import torch
 import torch.nn.functional as F
+from mmpretrain.evaluation import Accuracy
 
-from .metrics import accuracy
 
 # Decades from 1e-6 to 1 (7 values). The low end is GV-B's search range
 # [1e-6, 1e-4]; the high end goes further because few-shot training sets
@@ -64,6 +64,11 @@ class LinearProbeResult:
         weight = self.weight / self.std
         bias = self.bias - weight @ self.mean
         return weight, bias
+
+
+def top1(logits: torch.Tensor, y: torch.Tensor) -> float:
+    """Top-1 accuracy in [0, 1] (mmpretrain's ``Accuracy``)."""
+    return float(Accuracy.calculate(logits, y, topk=(1, ))[0][0]) / 100
 
 
 def _check_inputs(x: torch.Tensor, y: torch.Tensor, num_classes: int):
@@ -210,8 +215,8 @@ def fit_linear_probe(train_x: torch.Tensor,
             for wd in reversed(weight_decays):
                 previous = _fit(fit_x, y[fit_idx], wd, previous, max_iter)
                 solutions[wd] = previous
-                val_accuracy[wd] = accuracy(F.linear(val_x, *previous),
-                                            y[val_idx])
+                val_accuracy[wd] = top1(F.linear(val_x, *previous),
+                                        y[val_idx])
             # Ties go to the larger decay, the simpler model. Accuracies of
             # the same hold-out are exact ratios, so ``==`` is reliable.
             best = max(val_accuracy.values())
