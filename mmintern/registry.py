@@ -24,9 +24,11 @@ __all__ = [
     'register_transform', 'DATA_SAMPLERS', 'register_sampler'
 ]
 
+# Lazy locations are imported on the first lookup in the registry: the depth
+# head subclasses an mmseg head, and ``import mmintern`` imports no mmseg.
 MODELS = Registry(
     'model', parent=ROOT_MODELS, scope='mmintern',
-    locations=['mmintern.models'])
+    locations=['mmintern.models', 'mmintern.models.heads.dense_depth_head'])
 DATASETS = Registry(
     'dataset', parent=ROOT_DATASETS, scope='mmintern',
     locations=['mmintern.datasets'])

@@ -332,22 +332,24 @@ def test_kitti_split_and_missing_ground_truth(tmp_path):
 def test_dense_depth_head_shapes_and_range():
     from mmseg.structures import SegDataSample
     from mmengine.structures import PixelData
-    from mmintern.models.heads import DenseDepthHead
+    from mmintern.models.heads.dense_depth_head import DenseDepthHead
+    from mmseg.models.decode_heads.decode_head import BaseDecodeHead
     head = DenseDepthHead(in_channels=B1_CHANNELS, channels=8, max_depth=80)
+    assert isinstance(head, BaseDecodeHead)
     feats = [torch.randn(2, c, 32 // 2**i, 48 // 2**i)
              for i, c in enumerate(B1_CHANNELS)]
     depth = head(feats)
     assert depth.shape == (2, 1, 32, 48)
     assert depth.min() > 0 and depth.max() < 80
     out = head.predict(feats, [dict(img_shape=(128, 192),
-                                    pad_shape=(128, 192))] * 2)
+                                    pad_shape=(128, 192))] * 2, test_cfg=None)
     assert out.shape == (2, 1, 128, 192)
     samples = []
     for _ in range(2):
         sample = SegDataSample()
         sample.gt_depth_map = PixelData(data=torch.rand(1, 64, 96) * 50)
         samples.append(sample)
-    losses = head.loss(feats, samples)
+    losses = head.loss(feats, samples, train_cfg=None)
     assert set(losses) == {'loss_silog'} and losses['loss_silog'] > 0
 
 

@@ -33,7 +33,7 @@ model = dict(
         # Strides 4, 8, 16, 32; widths 64, 128, 192, 384 for B4.
         out_indices=(1, 2, 4, 5)),
     decode_head=dict(
-        type='DenseDepthHead',
+        type='mmintern.DenseDepthHead',  # imported on this lookup
         in_channels=[64, 128, 192, 384],
         channels=64,
         max_depth=10.,  # set by each dataset

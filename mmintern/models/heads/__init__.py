@@ -1,3 +1,7 @@
-from .dense_depth_head import DenseDepthHead
+"""Heads of mmintern.
 
-__all__ = ['DenseDepthHead']
+``DenseDepthHead`` subclasses mmseg's ``BaseDecodeHead``, so it is not
+imported here (``import mmintern`` does not import mmseg): mmintern's model
+registry imports ``dense_depth_head`` on its first lookup, e.g. of
+``type='mmintern.DenseDepthHead'`` in a config.
+"""
