@@ -5,6 +5,7 @@ official on-disk layout, so a run checks the config, the dataset class and
 the layout the config's header documents together. The runs are shrunk for
 a CPU: MetaNet-B1, 32x32 inputs, batch 2, two iterations.
 """
+import json
 import os.path as osp
 import re
 
@@ -16,7 +17,7 @@ from mmengine.registry import DATASETS, init_default_scope
 from mmengine.runner import Runner
 
 import mmintern.datasets.gvb  # noqa: F401  (registers the GV-B datasets)
-from _utils import config_path, require_data
+from _utils import REPO, config_path, require_data
 from mmintern.testing.gvb_samples.classification import (
     FIXTURES, fixture_image, write_fixture)
 from mmintern.evaluation.gvb import gvb_datasets
@@ -113,6 +114,9 @@ def test_config_runs_end_to_end_on_fixture(key, tmp_path, monkeypatch):
     metrics = runner.test()
     assert metric_key in metrics, (metric, sorted(metrics))
     assert 0 <= metrics[metric_key] <= 100
+    # The test loop reports through the GVBEvaluator: GV-B's name, scale.
+    assert metrics[f'gvb/{metric}'] == pytest.approx(metrics[metric_key])
+    assert 'gvb/error_reduction' in metrics
 
 
 def test_cifar10_on_real_jpegs_at_10_percent(tmp_path, monkeypatch):
@@ -206,3 +210,35 @@ def test_middle_frame_is_picked_in_frame_order(tmp_path):
                                   data_root=str(tmp_path / 'ucf101')))
     assert dataset.get_data_info(0)['img_path'].endswith(
         osp.join('v_ApplyEyeMakeup_g01_c01', '00002.jpg'))
+
+
+def test_test_tool_reports_through_gvb(tmp_path, monkeypatch):
+    """tools/test.py on a GV-B config with a trained head's checkpoint:
+    the GVBEvaluator reports GV-B's metric and the table row."""
+    import subprocess
+    import sys
+    gvb_root = str(tmp_path / 'gvb')
+    monkeypatch.setenv('GVB_DATA_ROOT', gvb_root)
+    write_fixture(gvb_root, 'cifar10')
+    cfg = _tiny_run_config(
+        Config.fromfile(config_path('gvb', 'classification', 'cifar10.py')),
+        str(tmp_path / 'work'))
+    cfg.default_hooks.checkpoint = dict(type='CheckpointHook',
+                                        by_epoch=False, interval=2)
+    Runner.from_cfg(cfg).train()
+    dumped = str(tmp_path / 'cifar10_tiny.py')
+    cfg.dump(dumped)
+    table = str(tmp_path / 'gvb_table.json')
+    out = subprocess.run(
+        [sys.executable, osp.join(REPO, 'tools', 'test.py'), dumped,
+         str(tmp_path / 'work' / 'iter_2.pth'), '--work-dir',
+         str(tmp_path / 'test'), '--cfg-options',
+         f'test_evaluator.table_file={table}', 'log_level=INFO'],
+        cwd=REPO, capture_output=True, text=True, timeout=300)
+    log = out.stdout + out.stderr
+    assert out.returncode == 0, log[-3000:]
+    assert 'gvb/accuracy' in log and 'gvb/error_reduction' in log, log[-2000:]
+    with open(table) as f:
+        assert list(json.load(f)['datasets']) == ['cifar10']
+    assert '| classification | CIFAR-10 | accuracy |' in \
+        open(table[:-len('json')] + 'md').read()

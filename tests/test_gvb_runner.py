@@ -14,7 +14,7 @@ import mmintern  # noqa: F401
 from mmintern.evaluation.gvb import gvb_datasets
 from mmintern.gvb import apply_backbone, load_backbone_spec, spec_from_dict
 from mmintern.gvb.results import ResultStore
-from mmintern.gvb.runner import to_gvb_metrics
+from mmintern.evaluation.gvb import to_gvb_metrics
 
 from _utils import REPO, SHARED_DATA, config_path, needs_data
 
@@ -225,11 +225,11 @@ def test_metric_keys_and_the_result_store(tmp_path):
     dataset = gvb_datasets()['voc0712']
     cfg = Config(dict(gvb=dict(metric_keys=dict(mAP='pascal_voc/mAP'),
                                metric_scale=dict(mAP=100))))
-    assert to_gvb_metrics({'pascal_voc/mAP': 0.75}, cfg, dataset) == \
+    assert to_gvb_metrics({'pascal_voc/mAP': 0.75}, cfg.gvb, dataset) == \
         dict(mAP=75.)
     with pytest.raises(KeyError, match=r"reported \['coco/bbox_mAP'\], not "
                        "'pascal_voc/mAP'"):
-        to_gvb_metrics({'coco/bbox_mAP': 0.5}, cfg, dataset)
+        to_gvb_metrics({'coco/bbox_mAP': 0.5}, cfg.gvb, dataset)
     path = str(tmp_path / 'results.json')
     store = ResultStore(path, dict(backbone='a'))
     store.put(10, 'voc0712', dict(status='done', metrics=dict(mAP=75.)))

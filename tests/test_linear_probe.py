@@ -42,7 +42,8 @@ def test_fast_probe_scores_with_the_configs_accuracy_by_hand():
     logits = one_hot_logits([0, 1, 2, 2], 3)
     raw = evaluate_logits(gvb_config('cifar10'), logits,
                           torch.tensor([0, 1, 1, 2]))
-    assert raw == {'accuracy/top1': pytest.approx(75.)}
+    assert raw['accuracy/top1'] == pytest.approx(75.)
+    assert raw['gvb/accuracy'] == pytest.approx(75.)
 
 
 def test_mean_per_class_accuracy_by_hand():

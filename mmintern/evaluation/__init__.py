@@ -2,10 +2,12 @@
 
 Importing it registers them; it never imports mmdet or mmseg.
 """
-from .gvb import GVBEvaluator, gvb_datasets, reference_row, reference_rows
+from .gvb import (GVBEvaluator, GVBTable, gvb_datasets, reference_row,
+                  reference_rows)
 from .metrics import CityPersonsMissRate, WiderFaceAP
 
 __all__ = [
-    'CityPersonsMissRate', 'WiderFaceAP', 'GVBEvaluator', 'gvb_datasets',
+    'CityPersonsMissRate', 'WiderFaceAP', 'GVBEvaluator', 'GVBTable',
+    'gvb_datasets',
     'reference_row', 'reference_rows'
 ]

@@ -17,7 +17,7 @@ def markdown_report(title: str, sections: Dict[str, dict],
         title (str): The first heading.
         sections (dict): Per percentage key, the ``gvb_results.json``
             section (``missing``, ``failed``, ``not_configured``).
-        evaluator_markdown (dict): Per percentage key, the GVBEvaluator's
+        evaluator_markdown (dict): Per percentage key, the GVBTable's
             Markdown table.
     """
     lines = [f'# {title}', '']
@@ -53,7 +53,7 @@ def plot_tasks(tables: Dict[str, dict], reference: str, path: str) -> None:
     """Bars of the mean error reduction per task, one per percentage.
 
     Args:
-        tables (dict): Per percentage key, ``GVBEvaluator.evaluate()``.
+        tables (dict): Per percentage key, ``GVBTable.evaluate()``.
         reference (str): The reference row, for the labels.
         path (str): The PNG to write.
     """
@@ -93,7 +93,7 @@ def plot_data_efficiency(tables: Dict[str, dict], path: str) -> None:
     """Each dataset's metric(s) against the share of training data.
 
     Args:
-        tables (dict): Per percentage key, ``GVBEvaluator.evaluate()``.
+        tables (dict): Per percentage key, ``GVBTable.evaluate()``.
         path (str): The PNG to write.
     """
     plt = _pyplot()

@@ -19,7 +19,7 @@ from typing import Dict, List, Optional, Sequence
 from mmengine.config import Config
 from mmengine.logging import print_log
 
-from mmintern.evaluation.gvb import GVBEvaluator, gvb_datasets, reference_row
+from mmintern.evaluation.gvb import GVBTable, gvb_datasets, reference_row
 from mmintern.evaluation.gvb.reference import TASKS, GVBDataset
 from .backbone_spec import BackboneSpec, apply_backbone
 from .quick import quick_config
@@ -130,32 +130,16 @@ def load_config(job: Job, settings: RunSettings, percentage: float,
     return cfg
 
 
-def to_gvb_metrics(raw: Dict[str, float], cfg: Config,
-                   dataset: GVBDataset) -> Dict[str, float]:
-    """The evaluator's metrics under their GV-B names.
-
-    ``gvb.metric_keys`` names the evaluator key of each GV-B metric; the
-    optional ``gvb.metric_scale`` multiplies it (e.g. 100 for mmdet's VOC
-    mAP, a fraction, where GV-B reports percent).
-    """
-    gvb = cfg.get('gvb') or {}
-    keys = gvb.get('metric_keys')
-    if not keys:
-        raise KeyError(f'the config of {dataset.name} has no '
-                       'gvb.metric_keys mapping its GV-B metrics '
-                       f'{list(dataset.metrics)} to evaluator keys')
-    scale = gvb.get('metric_scale') or {}
-    metrics = {}
-    for metric in dataset.metrics:
-        if metric not in keys:
-            raise KeyError(f'gvb.metric_keys of {dataset.name} has no '
-                           f'{metric!r}; it has {sorted(keys)}')
-        if keys[metric] not in raw:
-            raise KeyError(f'the evaluator reported {sorted(raw)}, not '
-                           f'{keys[metric]!r} (gvb.metric_keys.{metric})')
-        metrics[metric] = float(raw[keys[metric]]) * float(
-            scale.get(metric, 1))
-    return metrics
+def gvb_metrics(raw: Dict[str, float],
+                dataset: GVBDataset) -> Dict[str, float]:
+    """The GV-B metrics in the output of the config's GVBEvaluator."""
+    missing = [m for m in dataset.metrics if f'gvb/{m}' not in raw]
+    if missing:
+        raise KeyError(
+            f'the test evaluator of {dataset.name} reported {sorted(raw)}, '
+            f'no gvb/{missing[0]}: GV-B configs report through '
+            "test_evaluator = dict(type='mmintern.GVBEvaluator', ...)")
+    return {m: float(raw[f'gvb/{m}']) for m in dataset.metrics}
 
 
 def _feature_loader(loader_cfg):
@@ -214,22 +198,27 @@ def run_fast_probe(cfg: Config, dataset: GVBDataset) -> dict:
     probe = fit_linear_probe(train_x, train_y, num_classes, **options)
     raw = evaluate_logits(cfg, predict(probe, test_x), test_y)
     return dict(
-        metrics=to_gvb_metrics(raw, cfg, dataset),
+        metrics=gvb_metrics(raw, dataset),
         raw_metrics={k: float(v) for k, v in raw.items()},
         num_train=int(train_x.size(0)), num_test=int(test_x.size(0)),
         weight_decay=probe.weight_decay)
 
 
 def evaluate_logits(cfg: Config, logits, labels) -> Dict[str, float]:
-    """The config's own test evaluator (mmpretrain's ``Accuracy`` or
-    ``SingleLabelMetric``) on the probe's logits: the fast probe and the
-    SGD head are scored by one definition of each metric (e.g. a class
-    absent from the test set counts as recall 0 in the macro mean)."""
+    """The config's own test evaluator (its GVBEvaluator over mmpretrain's
+    ``Accuracy`` or ``SingleLabelMetric``) on the probe's logits: the fast
+    probe and the SGD head are scored by one definition of each metric
+    (e.g. a class absent from the test set counts as recall 0 in the macro
+    mean)."""
     from mmengine.evaluator import Evaluator
-    from mmengine.registry import DefaultScope
+    from mmengine.registry import EVALUATOR, DefaultScope
+    evaluator_cfg = copy.deepcopy(cfg.test_evaluator)
     with DefaultScope.overwrite_default_scope(
             cfg.get('default_scope', 'mmpretrain')):
-        evaluator = Evaluator(copy.deepcopy(cfg.test_evaluator))
+        # As the Runner builds it: a dict with a type is an evaluator.
+        evaluator = EVALUATOR.build(evaluator_cfg) if isinstance(
+            evaluator_cfg, dict) and 'type' in evaluator_cfg \
+            else Evaluator(evaluator_cfg)
     scores = logits.softmax(dim=1)
     evaluator.process(data_samples=[
         dict(pred_score=score, gt_label=label.view(1))
@@ -247,7 +236,7 @@ def run_with_runner(cfg: Config, dataset: GVBDataset) -> dict:
     runner.train()
     raw = runner.test()
     del runner
-    return dict(metrics=to_gvb_metrics(raw, cfg, dataset),
+    return dict(metrics=gvb_metrics(raw, dataset),
                 raw_metrics={k: float(v) for k, v in raw.items()})
 
 
@@ -396,11 +385,11 @@ def write_outputs(settings: RunSettings, store: ResultStore,
     tables, markdown, sections = {}, {}, {}
     for pct in settings.percentages:
         key = percentage_key(pct)
-        evaluator = GVBEvaluator(settings.reference)
+        table = GVBTable(settings.reference)
         for name, entry in store.done(pct).items():
-            evaluator.add(name, entry['metrics'])
-        tables[key] = evaluator.evaluate()
-        markdown[key] = evaluator.to_markdown(tables[key])
+            table.add(name, entry['metrics'])
+        tables[key] = table.evaluate()
+        markdown[key] = table.to_markdown(tables[key])
         sections[key] = dict(
             table=tables[key], missing=settings.missing.get(key, []),
             failed=settings.failed.get(key, {}),

@@ -24,7 +24,11 @@ test_dataloader = val_dataloader
 # _delete_: the base's Accuracy arguments (topk) do not apply here.
 val_evaluator = dict(_delete_=True, type='SingleLabelMetric',
                      items=('recall', ), average='macro')
-test_evaluator = val_evaluator
 
 gvb = dict(dataset='pets',
            metric_keys=dict(mean_per_class_accuracy='single-label/recall'))
+
+# tools/test.py reports through GV-B: these metrics under GV-B's names and
+# scale, and the dataset's row of the GV-B table.
+test_evaluator = dict(
+    _delete_=True, type='mmintern.GVBEvaluator', metrics=val_evaluator, gvb=gvb)

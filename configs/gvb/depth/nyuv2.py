@@ -52,4 +52,8 @@ test_dataloader = val_dataloader
 # images (45:471, 41:601).
 val_evaluator = dict(type='DepthMetric', min_depth_eval=1e-3,
                      max_depth_eval=max_depth, crop_type='nyu_crop')
-test_evaluator = val_evaluator
+
+# tools/test.py reports through GV-B: these metrics under GV-B's names and
+# scale, and the dataset's row of the GV-B table.
+test_evaluator = dict(
+    _delete_=True, type='mmintern.GVBEvaluator', metrics=val_evaluator, gvb=gvb)

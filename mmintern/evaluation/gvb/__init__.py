@@ -1,8 +1,9 @@
-from .gvb_evaluator import GVBEvaluator, error, error_reduction
+from .gvb_evaluator import (GVBEvaluator, GVBTable, error, error_reduction,
+                            to_gvb_metrics)
 from .reference import (GVBDataset, gvb_datasets, reference_row,
                         reference_rows)
 
 __all__ = [
-    'GVBEvaluator', 'error', 'error_reduction', 'GVBDataset', 'gvb_datasets',
-    'reference_row', 'reference_rows'
+    'GVBEvaluator', 'GVBTable', 'error', 'error_reduction', 'to_gvb_metrics',
+    'GVBDataset', 'gvb_datasets', 'reference_row', 'reference_rows'
 ]

@@ -1,4 +1,20 @@
-from typing import Dict, Optional
+"""GV-B's table and its evaluator.
+
+:class:`GVBTable` holds each dataset's GV-B metrics and makes the table
+(per dataset, per task, error reduction against a published row).
+:class:`GVBEvaluator` is an mmengine ``Evaluator`` over a dataset config's
+own metrics that reports them under GV-B's names and scale and adds the
+dataset's row to a table: ``tools/test.py`` on a GV-B config reports
+through it, and ``tools/gvb.py`` runs the same class.
+"""
+import json
+import os
+import os.path as osp
+from typing import Dict, Optional, Sequence, Union
+
+from mmengine.dist import is_main_process
+from mmengine.evaluator import Evaluator
+from mmengine.logging import print_log
 
 from mmintern.registry import register_evaluator
 from .reference import TASKS, GVBDataset, gvb_datasets, reference_row
@@ -20,9 +36,8 @@ def error_reduction(value: float, reference: float,
     return 100. * (ref_error - error(value, higher_is_better)) / ref_error
 
 
-@register_evaluator
-class GVBEvaluator:
-    """Collects each dataset's metrics and makes the GV-B table.
+class GVBTable:
+    """Collects each dataset's GV-B metrics and makes the GV-B table.
 
     Per dataset: its metric values, the reference row's, and the relative
     error reduction (averaged over the dataset's metrics, e.g. the three
@@ -94,3 +109,115 @@ class GVBEvaluator:
             lines.append(f'| {task} | {t["num_datasets"]} | '
                          f'{t["error_reduction"]:+.1f}% |')
         return '\n'.join(lines)
+
+
+def to_gvb_metrics(raw: Dict[str, float], gvb: dict,
+                   dataset: GVBDataset) -> Dict[str, float]:
+    """An evaluator's metrics under their GV-B names.
+
+    ``gvb['metric_keys']`` names the evaluator key of each GV-B metric; the
+    optional ``gvb['metric_scale']`` multiplies it (e.g. 100 for mmdet's VOC
+    mAP, a fraction, where GV-B reports percent).
+    """
+    keys = gvb.get('metric_keys')
+    if not keys:
+        raise KeyError(f'the config of {dataset.name} has no '
+                       'gvb.metric_keys mapping its GV-B metrics '
+                       f'{list(dataset.metrics)} to evaluator keys')
+    scale = gvb.get('metric_scale') or {}
+    metrics = {}
+    for metric in dataset.metrics:
+        if metric not in keys:
+            raise KeyError(f'gvb.metric_keys of {dataset.name} has no '
+                           f'{metric!r}; it has {sorted(keys)}')
+        if keys[metric] not in raw:
+            raise KeyError(f'the evaluator reported {sorted(raw)}, not '
+                           f'{keys[metric]!r} (gvb.metric_keys.{metric})')
+        metrics[metric] = float(raw[keys[metric]]) * float(
+            scale.get(metric, 1))
+    return metrics
+
+
+def _without_delete(cfg):
+    """A metric config taken from a dataset config's ``val_evaluator`` may
+    keep the ``_delete_`` marker that replaced its base's; it is config
+    syntax, not an argument."""
+    if isinstance(cfg, dict):
+        return {k: _without_delete(v) for k, v in cfg.items()
+                if k != '_delete_'}
+    if isinstance(cfg, (list, tuple)):
+        return type(cfg)(_without_delete(v) for v in cfg)
+    return cfg
+
+
+@register_evaluator
+class GVBEvaluator(Evaluator):
+    """The evaluator of a GV-B dataset config: its own metrics, reported
+    under GV-B's names and scale, with the dataset's row of the table.
+
+    ``evaluate`` returns the wrapped metrics' keys, ``gvb/<metric>`` for
+    each GV-B metric and ``gvb/error_reduction`` against the reference row,
+    and logs the one-row table. With ``table_file`` the row is added to a
+    JSON file of rows (a later dataset's row joins it, the same dataset's
+    row replaces the earlier one) and the Markdown table is written next to
+    it (``.md``).
+
+    Args:
+        metrics (dict | list[dict]): The dataset's metric configs (e.g.
+            mmpretrain's ``Accuracy``), as a plain ``test_evaluator``.
+        gvb (dict): The config's ``gvb`` dict: ``dataset`` (a GV-B key),
+            ``metric_keys`` and optionally ``metric_scale``.
+        reference (str): A published row of ``reference_results.json``.
+            Defaults to ``'Up-A R50'``.
+        table_file (str, optional): JSON file of the table's rows.
+    """
+
+    def __init__(self,
+                 metrics: Union[dict, Sequence[dict]],
+                 gvb: dict,
+                 reference: str = 'Up-A R50',
+                 table_file: Optional[str] = None):
+        datasets = gvb_datasets()
+        name = gvb.get('dataset')
+        if name not in datasets:
+            raise KeyError(f'gvb.dataset {name!r} is not a GV-B dataset; '
+                           f'valid: {list(datasets)}')
+        reference_row(reference)  # an unknown row fails here, not at the end
+        super().__init__(_without_delete(metrics))
+        self.dataset = datasets[name]
+        self.gvb = dict(gvb)
+        self.reference = reference
+        self.table_file = table_file
+
+    def evaluate(self, size: int) -> dict:
+        raw = super().evaluate(size)
+        metrics = to_gvb_metrics(raw, self.gvb, self.dataset)
+        table = GVBTable(self.reference)
+        rows = {}
+        if self.table_file and osp.isfile(self.table_file):
+            with open(self.table_file) as f:
+                rows = json.load(f)['datasets']
+        rows[self.dataset.name] = metrics
+        for name, values in rows.items():
+            table.add(name, values)
+        result = table.evaluate()
+        (row, ) = [r for r in result['rows']
+                   if r['dataset'] == self.dataset.name]
+        if self.table_file and is_main_process():
+            self._write(rows, table.to_markdown(result))
+        single = GVBTable(self.reference)
+        single.add(self.dataset.name, metrics)
+        print_log('GV-B:\n' + single.to_markdown(), logger='current')
+        return {**raw, **{f'gvb/{m}': v for m, v in metrics.items()},
+                'gvb/error_reduction': row['error_reduction']}
+
+    def _write(self, rows: dict, markdown: str) -> None:
+        folder = osp.dirname(osp.abspath(self.table_file))
+        os.makedirs(folder, exist_ok=True)
+        tmp = self.table_file + '.tmp'
+        with open(tmp, 'w') as f:
+            json.dump(dict(reference=self.reference, datasets=rows), f,
+                      indent=2)
+        os.replace(tmp, self.table_file)  # a killed write loses no row
+        with open(osp.splitext(self.table_file)[0] + '.md', 'w') as f:
+            f.write(markdown + '\n')
