@@ -1,9 +1,7 @@
 """DeCLIP (INTERN Up-A) on mmengine: tokenizer, text tower, model, data,
 EDA, zero-shot classifier and a 2-iteration Runner run from the config."""
 import json
-import os
 import os.path as osp
-import sys
 
 import mmcv
 import numpy as np

@@ -1,7 +1,5 @@
 """CityPersons MR^-2 and WIDER FACE AP, pinned by hand-computed cases."""
 import math
-import subprocess
-import sys
 
 import numpy as np
 import pytest

@@ -1,7 +1,7 @@
 """The 20 GV-B classification configs run end to end on tiny fixtures.
 
-Each fixture (``mmintern/testing/gvb_samples/classification.py``) is in its dataset's
-official on-disk layout, so a run checks the config, the dataset class and
+Each fixture (``mmintern/testing/gvb_samples/classification.py``) is in its
+dataset's official on-disk layout, so a run checks the config, the dataset class and
 the layout the config's header documents together. The runs are shrunk for
 a CPU: MetaNet-B1, 32x32 inputs, batch 2, two iterations.
 """

@@ -101,7 +101,8 @@ def test_evaluator_of_a_real_config_reports_gvb_names_and_the_row(tmp_path):
     with open(table) as f:
         assert set(json.load(f)['datasets']) == {'cifar10', 'pets'}
     markdown = (tmp_path / 'table.md').read_text()
-    assert '| classification | CIFAR-10 | accuracy | 96.00 | 92.4 |' in markdown
+    assert '| classification | CIFAR-10 | accuracy | 96.00 | 92.4 |' \
+        in markdown
     assert '| classification | 2 |' in markdown
 
 

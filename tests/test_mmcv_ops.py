@@ -58,7 +58,6 @@ def test_explicit_cpu_and_invalid_switch():
         decide_mmcv_ops({'MMINTERN_CUDA_OPS': 'yes'}, [], NVCC)
 
 
-
 def test_script_prints_shell_assignments_and_fails_with_the_reason():
     """What setup_env.sh evals, run by path as the set-up does."""
     pytest.importorskip('torch')

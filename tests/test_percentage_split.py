@@ -3,8 +3,6 @@ import copy
 import importlib.util
 import math
 import os.path as osp
-import subprocess
-import sys
 
 import cv2
 import numpy as np

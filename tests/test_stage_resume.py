@@ -11,7 +11,7 @@ from mmengine.hooks import Hook
 from mmengine.runner import Runner
 
 import mmintern  # noqa: F401
-from _utils import REPO, SHARED_DATA, needs_data
+from _utils import REPO, needs_data
 from mmintern.models.backbones import MetaNet
 
 UP_G = osp.join(REPO, 'configs', 'intern', 'up-g_metanet-b1_multitask.py')

@@ -1,5 +1,4 @@
 """The OpenMMLab tools, run as a user runs them (subprocesses)."""
-import glob
 import json
 import os
 import os.path as osp
@@ -7,7 +6,6 @@ import subprocess
 import sys
 import textwrap
 
-import pytest
 import torch
 
 from _utils import REPO, SHARED_DATA, config_path, needs_data

@@ -2,9 +2,7 @@
 label system, the ClassFolderSubset halves of the CIFAR-10 extract, and the
 Up-E(C) config trained 2 iterations with mmengine's Runner."""
 import math
-import os
 import os.path as osp
-import sys
 
 import pytest
 import torch

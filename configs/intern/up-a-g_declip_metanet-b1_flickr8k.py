@@ -3,7 +3,10 @@
 # (data, four loss terms, optimizer), not a recipe for real pre-training.
 # Data root: $INTERN_DATA_ROOT (default ../shared/data, relative to the
 # working directory). Run: python tools/train.py THIS_FILE
-_base_ = ['./_base_/stage_runtime.py', './_base_/datasets/flickr8k.py', '../_base_/imagenet_norm.py']
+_base_ = [
+    './_base_/stage_runtime.py', './_base_/datasets/flickr8k.py',
+    '../_base_/imagenet_norm.py'
+]
 
 default_scope = 'mmpretrain'
 custom_imports = dict(imports=['mmintern'], allow_failed_imports=False)

@@ -7,7 +7,10 @@
 # working directory). Run: python tools/train.py THIS_FILE --cfg-options
 # custom_hooks.0.checkpoint=<Up-A-G final checkpoint>
 # (tools/intern_pipeline.py sets it).
-_base_ = ['./_base_/stage_runtime.py', './_base_/datasets/flickr8k.py', '../_base_/imagenet_norm.py']
+_base_ = [
+    './_base_/stage_runtime.py', './_base_/datasets/flickr8k.py',
+    '../_base_/imagenet_norm.py'
+]
 
 default_scope = 'mmpretrain'
 custom_imports = dict(imports=['mmintern'], allow_failed_imports=False)

@@ -3,7 +3,9 @@
 # training set (class-proportional, seeded), no augmentation: short side 224
 # + centre crop. tools/gvb.py swaps in the backbone under test; the runner
 # also offers the fast cached-feature linear probe for this protocol.
-_base_ = ['mmpretrain::_base_/default_runtime.py', '../../_base_/imagenet_norm.py']
+_base_ = [
+    'mmpretrain::_base_/default_runtime.py', '../../_base_/imagenet_norm.py'
+]
 custom_imports = dict(imports=['mmintern'], allow_failed_imports=False)
 
 gvb_root = '{{$GVB_DATA_ROOT:data/gvb}}'

@@ -6,7 +6,9 @@
 # the usual abs_rel, d1 ...). GV-B does not spell out its depth head or
 # schedule; ours: AdamW lr 2e-4, weight decay 0.01, 10k iterations of 8
 # images, poly decay. tools/gvb.py swaps in the backbone under test.
-_base_ = ['mmseg::_base_/default_runtime.py', '../../_base_/imagenet_norm.py']
+_base_ = [
+    'mmseg::_base_/default_runtime.py', '../../_base_/imagenet_norm.py'
+]
 custom_imports = dict(imports=['mmintern'], allow_failed_imports=False)
 default_scope = 'mmseg'
 

@@ -33,4 +33,5 @@ gvb = dict(dataset='aircraft',
 # tools/test.py reports through GV-B: these metrics under GV-B's names and
 # scale, and the dataset's row of the GV-B table.
 test_evaluator = dict(
-    _delete_=True, type='mmintern.GVBEvaluator', metrics=val_evaluator, gvb=gvb)
+    _delete_=True, type='mmintern.GVBEvaluator', metrics=val_evaluator,
+    gvb=gvb)

@@ -31,4 +31,5 @@ gvb = dict(dataset='sun397', metric_keys=dict(accuracy='accuracy/top1'))
 # tools/test.py reports through GV-B: these metrics under GV-B's names and
 # scale, and the dataset's row of the GV-B table.
 test_evaluator = dict(
-    _delete_=True, type='mmintern.GVBEvaluator', metrics=val_evaluator, gvb=gvb)
+    _delete_=True, type='mmintern.GVBEvaluator', metrics=val_evaluator,
+    gvb=gvb)

@@ -79,7 +79,8 @@ class TransformerBlock(BaseModule):
                 embed_dims=in_channels,
                 feedforward_channels=int(in_channels * expansion),
                 act_cfg=dict(type='GELU'), add_identity=False)
-            self.gamma2 = LayerScale(out_channels, scale=layer_scale_init_value)
+            self.gamma2 = LayerScale(out_channels,
+                                     scale=layer_scale_init_value)
             self.drop_path = DropPath(drop_path_rate) \
                 if drop_path_rate > 0 else nn.Identity()
 

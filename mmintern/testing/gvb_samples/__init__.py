@@ -4,8 +4,6 @@ Noise images of a few classes, deterministic: enough for a config to run end
 to end (the tests, and the GV-B part of ``make demo``), meaningless as
 benchmark numbers. Not imported by ``import mmintern``.
 """
-from typing import Dict
-
 from .classification import FIXTURES, fixture_image, write_fixture
 from .dense import (write_citypersons, write_kitti, write_nyuv2,
                     write_voc0712, write_voc2012_seg, write_wider_face)
