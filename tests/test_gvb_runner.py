@@ -267,6 +267,8 @@ test_dataloader = dict(batch_size=50, dataset=dict(
     dataset=images))
 gvb = dict(dataset='{name}', metric_keys=dict({metric}='accuracy/top1'),
            fast_probe=dict(weight_decays=[1e-2], max_iter=50))
+test_evaluator = dict(_delete_=True, type='mmintern.GVBEvaluator',
+                      metrics=_base_.val_evaluator, gvb=gvb)
 """
 
 

@@ -13,8 +13,7 @@ from mmengine.config import Config
 from _utils import config_path
 from mmintern.engine.linear_probe import (DEFAULT_WEIGHT_DECAYS,
                                           extract_features, fit_linear_probe,
-                                          predict, stratified_split)
-from mmintern.engine.linear_probe.solver import top1
+                                          predict, stratified_split, top1)
 from mmintern.gvb.runner import evaluate_logits
 
 

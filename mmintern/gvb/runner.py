@@ -215,10 +215,13 @@ def evaluate_logits(cfg: Config, logits, labels) -> Dict[str, float]:
     evaluator_cfg = copy.deepcopy(cfg.test_evaluator)
     with DefaultScope.overwrite_default_scope(
             cfg.get('default_scope', 'mmpretrain')):
-        # As the Runner builds it: a dict with a type is an evaluator.
-        evaluator = EVALUATOR.build(evaluator_cfg) if isinstance(
-            evaluator_cfg, dict) and 'type' in evaluator_cfg \
-            else Evaluator(evaluator_cfg)
+        # As the Runner builds it: a dict with metrics is an evaluator,
+        # anything else the metric configs of a plain Evaluator.
+        if isinstance(evaluator_cfg, dict) and 'metrics' in evaluator_cfg:
+            evaluator_cfg.setdefault('type', 'Evaluator')
+            evaluator = EVALUATOR.build(evaluator_cfg)
+        else:
+            evaluator = Evaluator(evaluator_cfg)
     scores = logits.softmax(dim=1)
     evaluator.process(data_samples=[
         dict(pred_score=score, gt_label=label.view(1))

@@ -400,10 +400,9 @@ def linear_probe_top1(train_x: torch.Tensor, train_y: torch.Tensor,
                       num_classes: int, seed: int = 0) -> float:
     """Linear-probe top-1 (%): L-BFGS logistic regression, its weight
     decay chosen on a hold-out of the training features."""
-    from mmintern.engine.linear_probe import (accuracy, fit_linear_probe,
-                                              predict)
+    from mmintern.engine.linear_probe import fit_linear_probe, predict, top1
     probe = fit_linear_probe(train_x, train_y, num_classes, seed=seed)
-    return 100 * accuracy(predict(probe, test_x), test_y)
+    return 100 * top1(predict(probe, test_x), test_y)
 
 
 def evaluate(model, data: dict, batch_size: int = 100,

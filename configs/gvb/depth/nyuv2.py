@@ -56,5 +56,4 @@ val_evaluator = dict(type='DepthMetric', min_depth_eval=1e-3,
 # tools/test.py reports through GV-B: these metrics under GV-B's names and
 # scale, and the dataset's row of the GV-B table.
 test_evaluator = dict(
-    _delete_=True, type='mmintern.GVBEvaluator', metrics=val_evaluator,
-    gvb=gvb)
+    type='mmintern.GVBEvaluator', metrics=val_evaluator, gvb=gvb)

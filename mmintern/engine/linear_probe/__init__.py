@@ -10,9 +10,9 @@ Example:
 """
 from .feature_cache import extract_features
 from .solver import (DEFAULT_WEIGHT_DECAYS, LinearProbeResult,
-                     fit_linear_probe, predict, stratified_split)
+                     fit_linear_probe, predict, stratified_split, top1)
 
 __all__ = [
     'extract_features', 'fit_linear_probe', 'predict', 'LinearProbeResult',
-    'DEFAULT_WEIGHT_DECAYS', 'stratified_split'
+    'DEFAULT_WEIGHT_DECAYS', 'stratified_split', 'top1'
 ]
