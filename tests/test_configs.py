@@ -1,4 +1,6 @@
 """Every config in configs/ builds its model from the file and runs."""
+import copy
+import functools
 import glob
 import os.path as osp
 import re
@@ -39,8 +41,15 @@ def documented_params() -> dict:
     return rows
 
 
+@functools.lru_cache(maxsize=None)
+def parsed(config: str) -> Config:
+    """Each config file parsed once per session (mmdet / mmseg configs
+    resolve several base files); callers get a copy."""
+    return Config.fromfile(osp.join(REPO, config))
+
+
 def build(config: str, device: str = 'cpu'):
-    cfg = Config.fromfile(osp.join(REPO, config))
+    cfg = copy.deepcopy(parsed(config))
     assert cfg.custom_imports == dict(imports=['mmintern'],
                                       allow_failed_imports=False)
     init_default_scope(cfg.get('default_scope', 'mmengine'))
@@ -57,16 +66,14 @@ def test_every_config_is_covered():
     assert len(CONFIGS) >= 22
     # The table the meta-device configs are checked against is complete.
     assert set(documented_params()) == {f'b{i}' for i in range(1, 16)}
-    assert sum(on_meta(Config.fromfile(osp.join(REPO, c)))
-               for c in CONFIGS) == len(META_ARCHS)
+    assert sum(on_meta(parsed(c)) for c in CONFIGS) == len(META_ARCHS)
     assert {c.split(osp.sep)[1] for c in CONFIGS} == {
         'metanet', 'mmdet', 'mmseg', 'demo', 'metanet_retinanet'}
 
 
 @pytest.mark.parametrize('config', CONFIGS)
 def test_config_builds_and_runs_forward(config):
-    device = 'meta' if on_meta(Config.fromfile(osp.join(REPO, config))) \
-        else 'cpu'
+    device = 'meta' if on_meta(parsed(config)) else 'cpu'
     cfg, model = build(config, device)
     assert cfg.model.backbone.type in ('MetaNet', 'UpGGeneralist')
     kind = cfg.get('default_scope')

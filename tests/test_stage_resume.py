@@ -67,11 +67,17 @@ def _run(work_dir, stage_ckpt, name, resume=False, kill_after=None):
     return {k: v.clone() for k, v in runner.model.state_dict().items()}
 
 
+@pytest.fixture(scope='module')
+def straight(tmp_path_factory, stage_ckpt):
+    """The uninterrupted run, once for both kill points (training is
+    deterministic: the resume tests compare to it bit for bit)."""
+    return _run(tmp_path_factory.mktemp('straight'), stage_ckpt, 'straight')
+
+
 @needs_data()
 @pytest.mark.parametrize('killed_at', [2, 4])
-def test_resumed_up_g_equals_uninterrupted(tmp_path, stage_ckpt, killed_at):
-    straight = _run(tmp_path / 'straight', stage_ckpt,
-                    f'straight{killed_at}')
+def test_resumed_up_g_equals_uninterrupted(tmp_path, stage_ckpt, straight,
+                                           killed_at):
     _run(tmp_path / 'killed', stage_ckpt, f'killed{killed_at}',
          kill_after=killed_at)
     assert osp.isfile(tmp_path / 'killed' / f'iter_{killed_at}.pth')
