@@ -4,13 +4,9 @@
 # + centre crop. tools/gvb.py swaps in the backbone under test; the runner
 # also offers the fast cached-feature linear probe for this protocol.
 _base_ = [
-    'mmpretrain::_base_/default_runtime.py', '../../_base_/imagenet_norm.py'
+    'mmpretrain::_base_/default_runtime.py', './protocol_runtime.py'
 ]
-custom_imports = dict(imports=['mmintern'], allow_failed_imports=False)
 
-gvb_root = '{{$GVB_DATA_ROOT:data/gvb}}'
-percentage = float('{{$GVB_PERCENTAGE:10}}')
-split_seed = int('{{$GVB_SEED:0}}')
 
 model = dict(
     type='ImageClassifier',
@@ -35,7 +31,7 @@ train_dataloader = dict(
     num_workers=2,
     sampler=dict(type='InfiniteSampler', shuffle=True),
     dataset=dict(type='PercentageDataset', task='classification',
-                 percentage=percentage, seed=split_seed))
+                 percentage=_base_.percentage, seed=_base_.split_seed))
 val_dataloader = dict(
     batch_size=64,
     num_workers=2,
@@ -53,7 +49,6 @@ train_cfg = dict(type='IterBasedTrainLoop', max_iters=10000,
                  val_interval=10000)
 val_cfg = dict()
 test_cfg = dict()
-custom_hooks = [dict(type='FrozenBackboneHook')]
 default_hooks = dict(
     checkpoint=dict(type='CheckpointHook', by_epoch=False, interval=2000,
                     max_keep_ckpts=1),

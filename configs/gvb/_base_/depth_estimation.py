@@ -7,14 +7,10 @@
 # schedule; ours: AdamW lr 2e-4, weight decay 0.01, 10k iterations of 8
 # images, poly decay. tools/gvb.py swaps in the backbone under test.
 _base_ = [
-    'mmseg::_base_/default_runtime.py', '../../_base_/imagenet_norm.py'
+    'mmseg::_base_/default_runtime.py', './protocol_runtime.py'
 ]
-custom_imports = dict(imports=['mmintern'], allow_failed_imports=False)
 default_scope = 'mmseg'
 
-gvb_root = '{{$GVB_DATA_ROOT:data/gvb}}'
-percentage = float('{{$GVB_PERCENTAGE:10}}')
-split_seed = int('{{$GVB_SEED:0}}')
 
 model = dict(
     type='DepthEstimator',
@@ -48,7 +44,7 @@ train_dataloader = dict(
     persistent_workers=False,
     sampler=dict(type='InfiniteSampler', shuffle=True),
     dataset=dict(type='PercentageDataset', task='depth',
-                 percentage=percentage, seed=split_seed))
+                 percentage=_base_.percentage, seed=_base_.split_seed))
 val_dataloader = dict(
     batch_size=1,
     num_workers=2,
@@ -69,7 +65,6 @@ train_cfg = dict(type='IterBasedTrainLoop', max_iters=max_iters,
                  val_interval=max_iters)
 val_cfg = dict(type='ValLoop')
 test_cfg = dict(type='TestLoop')
-custom_hooks = [dict(type='FrozenBackboneHook')]
 default_hooks = dict(
     timer=dict(type='IterTimerHook'),
     logger=dict(type='LoggerHook', interval=50, log_metric_by_epoch=False),

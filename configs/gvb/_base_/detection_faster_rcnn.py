@@ -11,14 +11,10 @@
 # tools/gvb.py swaps in the backbone under test and its weights.
 _base_ = [
     'mmdet::_base_/models/faster-rcnn_r50_fpn.py',
-    'mmdet::_base_/default_runtime.py',
+    'mmdet::_base_/default_runtime.py', './protocol_runtime.py'
 ]
-custom_imports = dict(imports=['mmintern'], allow_failed_imports=False)
 default_scope = 'mmdet'
 
-gvb_root = '{{$GVB_DATA_ROOT:data/gvb}}'
-percentage = float('{{$GVB_PERCENTAGE:10}}')
-split_seed = int('{{$GVB_SEED:0}}')
 
 model = dict(
     data_preprocessor=dict(pad_size_divisor=32),
@@ -38,7 +34,7 @@ train_dataloader = dict(
     persistent_workers=False,
     sampler=dict(type='InfiniteSampler', shuffle=True),
     dataset=dict(type='PercentageDataset', task='detection',
-                 percentage=percentage, seed=split_seed))
+                 percentage=_base_.percentage, seed=_base_.split_seed))
 val_dataloader = dict(
     batch_size=1,
     num_workers=2,
@@ -67,7 +63,6 @@ param_scheduler = [
     dict(type='MultiStepLR', by_epoch=False, begin=0, end=max_iters,
          milestones=[max_iters * 8 // 12, max_iters * 11 // 12], gamma=0.1),
 ]
-custom_hooks = [dict(type='FrozenBackboneHook')]
 default_hooks = dict(
     checkpoint=dict(type='CheckpointHook', by_epoch=False,
                     interval=max_iters, max_keep_ckpts=1),
