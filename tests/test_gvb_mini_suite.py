@@ -59,7 +59,8 @@ def test_cifar10_pickles_hold_the_extract_pixels_and_labels(gvb_root):
 def test_missing_class_folder_is_named(tmp_path):
     with pytest.raises(FileNotFoundError, match='airplane'):
         class_files(str(tmp_path), GVB_FILES)
-    (tmp_path / 'airplane').mkdir()
+    for name in CIFAR10_CLASSES:
+        (tmp_path / name).mkdir()
     with pytest.raises(ValueError, match='has 0 images'):
         class_files(str(tmp_path), GVB_FILES)
     with pytest.raises(KeyError, match='cifar10'):

@@ -4,7 +4,6 @@ Up-E(C) checks label sharing with two datasets made from one class-folder
 tree (see ``configs/intern/up-e-c_metanet-b1_cifar10.py``): each takes a
 disjoint part of every class's files and names the classes its own way.
 """
-import os
 import os.path as osp
 import zlib
 from typing import Dict, List, Optional, Sequence
@@ -13,7 +12,7 @@ import numpy as np
 from mmpretrain.datasets.base_dataset import BaseDataset
 
 from mmintern.registry import register_dataset
-from .gvb.base import list_images, require_dir
+from .gvb.base import class_folder_images
 
 __all__ = ['ClassFolderSubset']
 
@@ -114,18 +113,14 @@ class ClassFolderSubset(BaseDataset):
 
     def load_data_list(self) -> List[dict]:
         """List each class's folder and keep this part of it."""
-        root = require_dir(self.img_prefix,
-                           'one folder of images per class')
-        present = {e.name for e in os.scandir(root) if e.is_dir()}
-        missing = {c: f for c, f in self.folders.items() if f not in present}
-        if missing:
-            raise FileNotFoundError(
-                f'{root} lacks the folders of classes (class: folder) '
-                f'{missing}; it has {sorted(present)}')
+        root = self.img_prefix
+        images = class_folder_images(
+            root, [self.folders[name] for name in self.CLASSES],
+            'one folder of images per class')
         data_list = []
         for label, name in enumerate(self.CLASSES):
             folder = self.folders[name]
-            files = list_images(osp.join(root, folder))
+            files = images[folder]
             if self.file_range is not None:
                 start, stop = self.file_range
                 if len(files) < stop:

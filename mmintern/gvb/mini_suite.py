@@ -16,7 +16,7 @@ from typing import Dict, List, Sequence, Tuple
 import numpy as np
 from PIL import Image
 
-from mmintern.datasets.gvb.base import list_images
+from mmintern.datasets.gvb.base import class_folder_images
 
 # CIFAR-10's class order (the label of a folder is its position here).
 CIFAR10_CLASSES = ('airplane', 'automobile', 'bird', 'cat', 'deer', 'dog',
@@ -33,13 +33,11 @@ def class_files(root: str, span: Tuple[int, int]) -> Dict[str, List[str]]:
     """The files of each CIFAR-10 class folder of ``root`` whose position
     (sorted by name) is in ``[span[0], span[1])``."""
     files = {}
+    images = class_folder_images(root, CIFAR10_CLASSES,
+                                 'one folder per CIFAR-10 class')
     for name in CIFAR10_CLASSES:
         folder = osp.join(root, name)
-        if not osp.isdir(folder):
-            raise FileNotFoundError(
-                f'{folder} does not exist: {root} must hold one folder per '
-                f'CIFAR-10 class ({", ".join(CIFAR10_CLASSES)})')
-        names = list_images(folder)
+        names = images[name]
         if len(names) < span[1]:
             raise ValueError(f'{folder} has {len(names)} images, the split '
                              f'needs {span[1]}')

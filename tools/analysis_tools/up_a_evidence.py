@@ -51,7 +51,7 @@ from mmengine.registry import MODELS, init_default_scope
 from mmengine.runner import set_random_seed
 from mmengine.utils import import_modules_from_strings
 
-from mmintern.datasets.gvb.base import list_images
+from mmintern.datasets.gvb.base import class_folder_images, class_folders
 from mmintern.engine.stage_pipeline import budget_options
 from mmintern.engine.stage_pipeline import stage_name as config_name
 from mmintern.utils import shared_data_root
@@ -328,18 +328,15 @@ def load_labelled_images(data_root: str, train_per_class: int,
         dict: ``classes`` (folder names, sorted), ``train`` and ``test``,
         each a tuple of uint8 images ``[N, 3, S, S]`` and labels ``[N]``.
     """
-    if not osp.isdir(data_root):
-        raise FileNotFoundError(f'labelled image folder {data_root} not '
-                                'found: expected one sub-folder of images '
-                                'per class (pass --data-root)')
-    classes = sorted(d for d in os.listdir(data_root)
-                     if osp.isdir(osp.join(data_root, d)))
+    what = 'one sub-folder of images per class (pass --data-root)'
+    classes = class_folders(data_root, what)
+    images = class_folder_images(data_root, classes, what)
     if len(classes) < 2:
         raise ValueError(f'{data_root} needs at least two class folders, '
                          f'found {classes}')
     splits = dict(train=([], []), test=([], []))
     for label, name in enumerate(classes):
-        files = list_images(osp.join(data_root, name))
+        files = images[name]
         if len(files) <= train_per_class:
             raise ValueError(f'class {name!r} has {len(files)} images: none '
                              f'left to test with {train_per_class} to train')

@@ -77,6 +77,40 @@ def list_images(folder: str,
     return sorted(names, key=natural_key)
 
 
+def class_folders(root: str, what: str) -> List[str]:
+    """The sub-folders of ``root`` (one per class), sorted by name.
+
+    Raises:
+        FileNotFoundError: When ``root`` is not a folder, naming ``what``.
+    """
+    require_dir(root, what)
+    with os.scandir(root) as entries:
+        return sorted(e.name for e in entries if e.is_dir())
+
+
+def class_folder_images(root: str, folders: Sequence[str],
+                        what: str) -> Dict[str, List[str]]:
+    """The image names (natural order) of each named class folder of
+    ``root``: the one reader of class-folder layouts.
+
+    Args:
+        root (str): The folder holding one folder per class.
+        folders (Sequence[str]): The class folders to read.
+        what (str): What ``root`` holds, for the messages.
+
+    Raises:
+        FileNotFoundError: When ``root`` is missing, or lacks a folder of
+            ``folders`` (all missing ones named, with what is there).
+    """
+    present = set(class_folders(root, what))
+    missing = [f for f in folders if f not in present]
+    if missing:
+        raise FileNotFoundError(
+            f'{root} lacks the class folders {missing}: expected {what}; it '
+            f'has {sorted(present)}')
+    return {f: list_images(osp.join(root, f)) for f in folders}
+
+
 def middle(names: Sequence[str]) -> str:
     """The middle element of a non-empty sorted list (the later of two)."""
     return names[len(names) // 2]

@@ -1,11 +1,10 @@
 """Datasets published as one folder per class, without a test split."""
-import os
 import os.path as osp
 
 from mmengine.logging import print_log
 from mmpretrain.datasets.base_dataset import BaseDataset
 
-from .base import list_images, per_class_split, require_dir
+from .base import class_folder_images, class_folders, per_class_split
 
 
 class ClassFolderSplitDataset(BaseDataset):
@@ -54,13 +53,12 @@ class ClassFolderSplitDataset(BaseDataset):
 
     def load_data_list(self):
         """List the class folders and take the split's share of each."""
-        root = require_dir(
-            self.img_prefix,
-            f'one folder of images per {type(self).__name__} class '
-            f'({self.DOWNLOAD})')
+        root = self.img_prefix
+        what = (f'one folder of images per {type(self).__name__} class '
+                f'({self.DOWNLOAD})')
         classes = self.CLASSES
         label_of = {name: label for label, name in enumerate(classes)}
-        folders = sorted(e.name for e in os.scandir(root) if e.is_dir())
+        folders = class_folders(root, what)
         unknown = [name for name in folders if name not in label_of]
         if unknown:
             raise ValueError(
@@ -72,11 +70,9 @@ class ClassFolderSplitDataset(BaseDataset):
                       f'{len(classes)} class folders are missing in {root}: '
                       f'{missing[:5]}{" ..." if len(missing) > 5 else ""}',
                       logger='current')
+        images = class_folder_images(root, folders, what)
         files_by_label = {
-            label_of[name]: [
-                osp.join(name, file)
-                for file in list_images(osp.join(root, name))
-            ]
+            label_of[name]: [osp.join(name, file) for file in images[name]]
             for name in folders
         }
         samples = per_class_split(files_by_label, self.split,

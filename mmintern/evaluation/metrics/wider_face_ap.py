@@ -1,7 +1,6 @@
 """WIDER FACE easy / medium / hard AP, a GV-B detection metric."""
 from typing import Optional, Sequence
 
-import numpy as np
 from mmengine.evaluator import BaseMetric
 
 from mmintern.registry import register_metric

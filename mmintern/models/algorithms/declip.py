@@ -24,8 +24,7 @@ L2-normalised image embeddings ``[B, embed_dim]`` (``tensor``), or the data
 samples with ``img_embed`` set (``predict``), for zero-shot evaluation with
 :func:`mmintern.evaluation.zero_shot_classifier`.
 """
-import math
-from typing import Dict, List, Optional, Sequence, Union
+from typing import Dict, List, Optional
 
 import torch
 import torch.nn as nn
