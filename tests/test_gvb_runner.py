@@ -360,3 +360,17 @@ def test_runner_end_to_end_and_resume(tmp_path):
     rerun = json.loads((work / 'gvb_results.json').read_text())
     assert rerun['percentages']['5']['table']['rows'][0]['metrics'] == \
         dict(accuracy=pytest.approx(accuracy))
+
+
+def test_dataset_config_reports_against_the_runs_reference(tmp_path):
+    """The config's GVBEvaluator logs its row against --reference."""
+    from mmintern.gvb.backbone_spec import load_backbone_spec
+    from mmintern.gvb.runner import Job, RunSettings, load_config
+    spec = load_backbone_spec(
+        osp.join(REPO, 'configs', 'gvb', 'backbones', 'metanet-b4.py'))
+    job = Job('classification', 'cifar10',
+              config_path('gvb', 'classification', 'cifar10.py'))
+    settings = RunSettings(spec=spec, reference='Up-G MN-B4')
+    cfg = load_config(job, settings, 10., str(tmp_path))
+    assert cfg.test_evaluator.type == 'mmintern.GVBEvaluator'
+    assert cfg.test_evaluator.reference == 'Up-G MN-B4'

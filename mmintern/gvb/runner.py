@@ -121,6 +121,11 @@ def load_config(job: Job, settings: RunSettings, percentage: float,
                          f'{gvb["dataset"]!r}, but its file name says '
                          f'{job.name!r}')
     apply_backbone(cfg, settings.spec, job.task)
+    evaluator = cfg.get('test_evaluator')
+    if isinstance(evaluator, dict) and 'gvb' in evaluator:
+        # The config's GVBEvaluator logs its row against the run's
+        # reference, the one the run's table uses.
+        evaluator['reference'] = settings.reference
     if settings.quick:
         quick_config(cfg)
     if settings.cfg_options:
