@@ -1,8 +1,9 @@
 """mmintern: INTERN, the general vision system, for OpenMMLab 2.0.
 
-Importing the package registers MetaNet and its layers in mmengine's root
-registries and makes mmengine checkpoints loadable with weights-only
-unpickling. It never imports mmdet or mmseg.
+Importing the package registers its public types in mmengine's root
+registries and in mmintern's children, and makes mmengine checkpoints
+loadable with weights-only unpickling. It loads nothing beyond mmpretrain's
+models (which import mmdet's); mmseg is imported where it is used.
 """
 from .registry import MODELS  # noqa: F401
 from .utils import allow_mmengine_checkpoints, register_sdpa_flop_handle

@@ -1,6 +1,6 @@
 """Evaluation of mmintern: metrics mm* lack and the GV-B table.
 
-Importing it registers them; it never imports mmdet or mmseg.
+Importing it registers them.
 """
 from .gvb import (GVBEvaluator, GVBTable, gvb_datasets, reference_row,
                   reference_rows)

@@ -1,4 +1,5 @@
-"""Pure numpy computations behind mmintern's metrics."""
+"""The numpy computations behind mmintern's metrics (box overlaps and the
+VOC-style AP are mmdet's, imported where they are used)."""
 from .boxes import as_boxes, box_overlaps
 from .miss_rate import (CITYPERSONS_SETTINGS, FPPI_REFERENCES,
                         MissRateSetting, citypersons_miss_rates,
