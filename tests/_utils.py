@@ -31,14 +31,15 @@ def needs_data(*parts: str):
     return pytest.mark.needs_data(data_path(*parts))
 
 
-def missing_data(path: str) -> str:
-    return (f'needs the shared data extract {path}, which is not there: set '
+def check_data(path: str) -> str:
+    """``path``, or skip (fail under MMINTERN_REQUIRE_DATA=1) when absent."""
+    if not osp.exists(path):
+        (pytest.fail if REQUIRE_DATA else pytest.skip)(
+            f'needs the shared data extract {path}, which is not there: set '
             'INTERN_DATA_ROOT to the folder that holds the extracts')
+    return path
 
 
 def require_data(*parts: str) -> str:
-    """The path, or skip (fail under MMINTERN_REQUIRE_DATA=1) when absent."""
-    path = data_path(*parts)
-    if not osp.exists(path):
-        (pytest.fail if REQUIRE_DATA else pytest.skip)(missing_data(path))
-    return path
+    """``SHARED_DATA/<parts>``, checked by :func:`check_data`."""
+    return check_data(data_path(*parts))

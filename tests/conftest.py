@@ -1,9 +1,8 @@
 import os
-import os.path as osp
 
 import pytest
 
-from _utils import REQUIRE_DATA, SHARED_DATA, missing_data
+from _utils import SHARED_DATA, check_data
 
 # The configs read their data root from it ('{{$INTERN_DATA_ROOT:...}}'),
 # in this process and in the tools the tests start.
@@ -18,9 +17,7 @@ def pytest_configure(config):
 
 def pytest_runtest_setup(item):
     for mark in item.iter_markers('needs_data'):
-        path = mark.args[0]
-        if not osp.exists(path):
-            (pytest.fail if REQUIRE_DATA else pytest.skip)(missing_data(path))
+        check_data(mark.args[0])
 
 
 @pytest.fixture(scope='session')

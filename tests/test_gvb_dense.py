@@ -361,13 +361,9 @@ def test_dense_depth_head_shapes_and_range():
 # The three protocols on real data.
 
 
-def _real(*parts):
-    path = require_data(*parts)
-    return path
-
 
 def test_detection_protocol_on_raccoon_voc(monkeypatch, tmp_path):
-    root = _real('raccoon_voc', 'VOCdevkit') + '/'
+    root = require_data('raccoon_voc', 'VOCdevkit') + '/'
     cfg = _load('voc0712', str(tmp_path), monkeypatch)
     voc = dict(type='VOCDataset', data_root=root,
                data_prefix=dict(sub_data_root='VOC_raccoon/'),
@@ -391,7 +387,7 @@ CAMVID_CLASSES = ('Sky', 'Building', 'Pole', 'Road', 'Pavement', 'Tree',
 
 
 def test_segmentation_protocol_on_camvid(monkeypatch, tmp_path):
-    root = _real('camvid_seg', 'CamVid')
+    root = require_data('camvid_seg', 'CamVid')
     names = sorted(
         osp.splitext(osp.basename(line.split()[0]))[0]
         for line in open(osp.join(root, 'val_relative.txt')) if line.strip())
@@ -424,7 +420,7 @@ def test_segmentation_protocol_on_camvid(monkeypatch, tmp_path):
 
 
 def test_depth_protocol_on_7scenes(monkeypatch, tmp_path):
-    root = _real('depth_7scenes')
+    root = require_data('depth_7scenes')
     cfg = _load('nyuv2', str(tmp_path), monkeypatch)
     frames = [f'frame-{i:06d}' for i in range(0, 1000, 10)]
     scenes = dict(type='SevenScenesDepthDataset', data_root=root)

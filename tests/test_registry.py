@@ -9,7 +9,7 @@ import sys
 import pytest
 import torch.nn as nn
 from mmcv.transforms import BaseTransform
-from mmengine.evaluator import BaseMetric
+from mmengine.evaluator import BaseMetric, Evaluator
 from mmengine.hooks import Hook
 from mmengine.registry import MODELS as ROOT, DefaultScope
 from torch.utils.data import ConcatDataset, Dataset, Sampler
@@ -55,7 +55,7 @@ KINDS = [
     (Sampler, registry.DATA_SAMPLERS),
     (Dataset, registry.DATASETS),
     (nn.Module, registry.MODELS),
-    (type(None), registry.EVALUATOR),  # no base class: found by holding
+    (Evaluator, registry.EVALUATOR),
 ]
 
 
