@@ -24,29 +24,23 @@ __all__ = [
     'register_transform', 'DATA_SAMPLERS', 'register_sampler'
 ]
 
-# Lazy locations are imported on the first lookup in the registry: the depth
-# head subclasses an mmseg head, and ``import mmintern`` imports no mmseg.
-MODELS = Registry(
-    'model', parent=ROOT_MODELS, scope='mmintern',
-    locations=['mmintern.models', 'mmintern.models.heads.dense_depth_head'])
-DATASETS = Registry(
-    'dataset', parent=ROOT_DATASETS, scope='mmintern',
-    locations=['mmintern.datasets'])
-METRICS = Registry(
-    'metric', parent=ROOT_METRICS, scope='mmintern',
-    locations=['mmintern.evaluation'])
-HOOKS = Registry(
-    'hook', parent=ROOT_HOOKS, scope='mmintern',
-    locations=['mmintern.engine'])
-EVALUATOR = Registry(
-    'evaluator', parent=ROOT_EVALUATOR, scope='mmintern',
-    locations=['mmintern.evaluation'])
-TRANSFORMS = Registry(
-    'transform', parent=ROOT_TRANSFORMS, scope='mmintern',
-    locations=['mmintern.datasets.transforms'])
-DATA_SAMPLERS = Registry(
-    'data sampler', parent=ROOT_DATA_SAMPLERS, scope='mmintern',
-    locations=['mmintern.datasets'])
+def _child(root: Registry, *locations: str) -> Registry:
+    """mmintern's child of a root registry; ``locations`` are imported on
+    the first lookup in it."""
+    return Registry(root.name, parent=root, scope='mmintern',
+                    locations=list(locations))
+
+
+# The depth head is a lazy location: it subclasses an mmseg head, and
+# ``import mmintern`` imports no mmseg.
+MODELS = _child(ROOT_MODELS, 'mmintern.models',
+                'mmintern.models.heads.dense_depth_head')
+DATASETS = _child(ROOT_DATASETS, 'mmintern.datasets')
+METRICS = _child(ROOT_METRICS, 'mmintern.evaluation')
+HOOKS = _child(ROOT_HOOKS, 'mmintern.engine')
+EVALUATOR = _child(ROOT_EVALUATOR, 'mmintern.evaluation')
+TRANSFORMS = _child(ROOT_TRANSFORMS, 'mmintern.datasets.transforms')
+DATA_SAMPLERS = _child(ROOT_DATA_SAMPLERS, 'mmintern.datasets')
 
 
 def _registrar(root: Registry, child: Registry):

@@ -49,19 +49,19 @@ else
   CACHE=$("$VENV/bin/python" -m pip cache dir 2>/dev/null || mktemp -d)
   WHEELS="$CACHE/mmintern/mmcv-2.1.0_torch-2.14.1_${MMCV_OPS_VARIANT//[^A-Za-z0-9.-]/_}"
   if ! ls "$WHEELS"/mmcv-2.1.0-*.whl >/dev/null 2>&1; then
-    echo "[setup] building mmcv 2.1.0 with $MMCV_OPS_VARIANT ops (CPU ops: about 16 minutes on 2 cores)"
+    echo "[setup] building mmcv 2.1.0 with $MMCV_OPS_VARIANT ops (CPU ops: 11-15 minutes on 2 cores)"
     start=$SECONDS
-    if [ "$MMCV_OPS_CUDA" = 1 ]; then
-      build_env=(FORCE_CUDA=1 "TORCH_CUDA_ARCH_LIST=$MMCV_OPS_ARCH")
-    else
-      # mmcv's setup.py builds CUDA ops whenever torch sees a device.
-      build_env=(FORCE_CUDA=0 CUDA_VISIBLE_DEVICES=)
-    fi
-    # tools/cxx20.sh: torch 2.14 headers need C++20, mmcv 2.1.0 asks for C++17.
-    env "${build_env[@]}" CXX="$PWD/tools/cxx20.sh" MMCV_WITH_OPS=1 MAX_JOBS=${MAX_JOBS:-2} \
-      "$VENV/bin/python" -m pip wheel --disable-pip-version-check -q --no-build-isolation \
-      --no-deps --no-cache-dir -w "$WHEELS" mmcv==2.1.0 2>&1 \
-      | { grep -v '^WARNING: Location .* is ignored' || true; }
+    (
+      if [ "$MMCV_OPS_CUDA" = 1 ]; then
+        export FORCE_CUDA=1 TORCH_CUDA_ARCH_LIST="$MMCV_OPS_ARCH"
+      else
+        # mmcv's setup.py builds CUDA ops whenever torch sees a device.
+        export FORCE_CUDA=0 CUDA_VISIBLE_DEVICES=
+      fi
+      # tools/cxx20.sh: torch 2.14 headers need C++20, mmcv 2.1.0 asks for C++17.
+      export CXX="$PWD/tools/cxx20.sh" MMCV_WITH_OPS=1 MAX_JOBS=${MAX_JOBS:-2}
+      pip_ wheel --no-build-isolation --no-deps --no-cache-dir -w "$WHEELS" mmcv==2.1.0
+    )
     echo "[setup] mmcv built in $(( (SECONDS - start) / 60 ))m$(( (SECONDS - start) % 60 ))s"
   fi
   if have mmcv; then pip_ uninstall -y mmcv; fi

@@ -58,7 +58,8 @@ def images_per_second(model, batch: int, iters: int, warmup: int,
     x = torch.randn(batch, 3, 224, 224, device=device)
     if deploy:
         x = x.contiguous(memory_format=torch.channels_last)
-    optimizer = torch.optim.SGD(model.parameters(), lr=1e-4)
+    optimizer = torch.optim.SGD(model.parameters(), lr=1e-4) \
+        if train else None
 
     def step():
         with torch.autocast(device.type, torch.bfloat16, enabled=bf16):

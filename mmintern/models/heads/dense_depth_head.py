@@ -90,10 +90,11 @@ class DenseDepthHead(BaseDecodeHead):
         self.conv_seg = nn.Conv2d(channels, 1, 3, padding=1)
 
     @property
-    def loss_modules(self) -> nn.ModuleList:
+    def loss_modules(self) -> List[nn.Module]:
+        """``loss_decode`` as a list (BaseDecodeHead keeps one loss bare)."""
         if isinstance(self.loss_decode, nn.ModuleList):
-            return self.loss_decode
-        return nn.ModuleList([self.loss_decode])
+            return list(self.loss_decode)
+        return [self.loss_decode]
 
     def forward(self, inputs: Sequence[torch.Tensor]) -> torch.Tensor:
         """Depth at the finest input's stride, in (0, max_depth).
