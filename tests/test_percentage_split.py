@@ -7,12 +7,15 @@ import os.path as osp
 import cv2
 import numpy as np
 import pytest
+import torch
 from mmengine.dataset import BaseDataset
 
 from _utils import REPO, SHARED_DATA, needs_data
 from mmintern.datasets.percentage_dataset import PercentageDataset
-from mmintern.datasets.percentage_split import (class_proportional_split,
+from mmintern.datasets.percentage_split import (class_order,
+                                                class_proportional_split,
                                                 image_split, read_split_file,
+                                                split_by_class,
                                                 split_statistics,
                                                 write_split_file)
 
@@ -67,10 +70,42 @@ def test_class_choice_independent_of_other_classes():
     more = class_proportional_split([0] * 50 + [1] * 50 + [7] * 30, 20,
                                     seed=3)
     assert [i for i in more if i < 100] == first
-    # Class c draws from default_rng([seed, c]).
-    expected = np.random.default_rng([3, 1]).choice(
-        np.arange(50, 100), 10, replace=False)
+    # Class c keeps the first of its default_rng([seed, c]) permutation.
+    expected = 50 + np.random.default_rng([3, 1]).permutation(50)[:10]
     assert [i for i in first if i >= 50] == sorted(expected.tolist())
+
+
+def test_split_by_class_is_the_one_per_class_split():
+    from mmintern.datasets.gvb.base import per_class_split
+    from mmintern.engine.linear_probe import stratified_split
+    labels = [0] * 7 + [1] * 2 + [2] * 1 + [1] * 4
+    first, rest = split_by_class(labels, 0.5, seed=4, both_sides=True)
+    assert sorted(first + rest) == list(range(len(labels)))
+    # 7 -> floor(3.5 + 0.5) = 4, 6 -> 3, 1 -> 1 (a lone sample stays first).
+    counts = [sum(labels[i] == c for i in first) for c in range(3)]
+    assert counts == [4, 3, 1]
+    # Without both_sides a share rounding to the whole class takes it all.
+    assert split_by_class([5, 5], 0.9)[1] == []
+    assert split_by_class([5, 5], 0.9, both_sides=True)[1] != []
+    # A larger share of a class holds the smaller one (prefixes of one order).
+    small = set(split_by_class(labels, 0.3, seed=4)[0])
+    assert small <= set(split_by_class(labels, 0.6, seed=4)[0])
+    # The class's part is the start of class_order(n, seed, class_id).
+    members = [i for i, c in enumerate(labels) if c == 1]
+    order = class_order(len(members), 4, 1)
+    assert sorted(i for i in first if labels[i] == 1) == sorted(
+        members[j] for j in order[:3])
+    # The linear probe's hold-out and GV-B's own splits are this split.
+    fit, val = stratified_split(torch.tensor(labels), 3, 0.5, seed=4)
+    assert fit.tolist() == first and val.tolist() == rest
+    files = {c: [f'{c}_{i}.jpg' for i in range(labels.count(c))]
+             for c in range(3)}
+    train = per_class_split(files, 'train', 0.5, seed=4)
+    flat = [(f, c) for c in range(3) for f in files[c]]
+    first_flat, _ = split_by_class([c for _, c in flat], 0.5, 4, True)
+    assert train == [flat[i] for i in first_flat]
+    with pytest.raises(ValueError, match='fraction'):
+        split_by_class([0], 0)
 
 
 def test_same_seed_same_split_other_seed_other_split(tmp_path):

@@ -13,6 +13,7 @@ from mmpretrain.datasets.base_dataset import BaseDataset
 
 from mmintern.registry import register_dataset
 from .gvb.base import class_folder_images
+from .percentage_split import class_order
 
 __all__ = ['ClassFolderSubset']
 
@@ -105,9 +106,10 @@ class ClassFolderSubset(BaseDataset):
 
     def part_of_folder(self, files: Sequence[str], folder: str) -> List[str]:
         """This dataset's part of a folder's files (in file order)."""
-        order = np.random.default_rng(
-            [self.seed, zlib.crc32(folder.encode('utf-8'))]).permutation(
-                len(files))
+        # Keyed by the folder's name, so a folder's parts do not change
+        # when classes are renamed, reordered or added.
+        order = class_order(
+            len(files), self.seed, zlib.crc32(folder.encode('utf-8')))
         keep = np.array_split(order, self.num_parts)[self.part]
         return [files[i] for i in sorted(keep)]
 

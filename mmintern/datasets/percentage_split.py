@@ -20,12 +20,13 @@ import math
 import os
 import os.path as osp
 from numbers import Real
-from typing import Dict, Iterable, List, Optional, Sequence, Union
+from typing import Dict, Iterable, List, Optional, Sequence, Tuple, Union
 
 import numpy as np
 
 __all__ = [
-    'class_proportional_split', 'image_split', 'split_statistics',
+    'class_order', 'share', 'split_by_class', 'class_proportional_split',
+    'image_split', 'split_statistics',
     'write_split_file', 'read_split_file', 'check_percentage', 'check_seed',
     'FILL_STREAM'
 ]
@@ -87,13 +88,71 @@ def _check_class_id(class_id) -> int:
     return int(class_id)
 
 
-def _share(count: int, percentage: float) -> int:
-    """``count * percentage / 100`` rounded half up, at least 1."""
-    return max(1, math.floor(count * percentage / 100 + 0.5))
+def share(count: int, fraction: float, both_sides: bool = False) -> int:
+    """How many of ``count`` samples a ``fraction`` of them is.
+
+    ``floor(count * fraction + 0.5)`` (half up, see the module docstring),
+    at least 1 so that a rare class keeps a sample. With ``both_sides`` a
+    class of at least two samples also leaves at least one for the rest.
+    """
+    num = max(1, math.floor(count * fraction + 0.5))
+    if both_sides and count >= 2:
+        num = min(num, count - 1)
+    return min(num, count)
 
 
 def _rng(seed: int, key: int) -> np.random.Generator:
     return np.random.default_rng([seed, key])
+
+
+def class_order(count: int, seed: int, key: int) -> np.ndarray:
+    """A class's ``count`` samples in their random order for ``seed``.
+
+    The one shuffle behind every per-class split in mmintern (percentage
+    shots, GV-B's own train / test splits, the linear probe's hold-out,
+    ``ClassFolderSubset``'s parts): ``default_rng([seed, key]).permutation``
+    with ``key`` naming the class, so a class's order does not depend on the
+    other classes. A split takes a prefix of the order, so a larger share
+    of a class holds the smaller one.
+    """
+    return _rng(check_seed(seed), key).permutation(count)
+
+
+def split_by_class(labels: Sequence[int],
+                   fraction: float,
+                   seed: int = 0,
+                   both_sides: bool = False) -> Tuple[List[int], List[int]]:
+    """Split sample indices class by class into a ``fraction`` and the rest.
+
+    Class ``c``'s members, in ascending index order, take the order
+    :func:`class_order` gives with key ``c``; the first :func:`share` of them
+    go to the first part.
+
+    Args:
+        labels (Sequence[int]): Non-negative class id of each sample.
+        fraction (float): Share of each class in the first part, in (0, 1].
+        seed (int): Non-negative seed. Defaults to 0.
+        both_sides (bool): Leave at least one sample of every class with
+            two or more for the rest. Defaults to False.
+
+    Returns:
+        tuple[list[int], list[int]]: Indices of the first part and of the
+        rest, each ascending.
+    """
+    if not 0 < fraction <= 1:
+        raise ValueError(f'fraction must be in (0, 1], got {fraction}')
+    labels = np.asarray([_check_class_id(label) for label in labels],
+                        dtype=np.int64)
+    first, rest = [], []
+    for class_id in np.unique(labels):
+        # flatnonzero lists the members in ascending order, so the draw
+        # depends only on which samples the class holds.
+        members = np.flatnonzero(labels == class_id)
+        order = members[class_order(len(members), seed, int(class_id))]
+        num = share(len(members), fraction, both_sides)
+        first.extend(order[:num].tolist())
+        rest.extend(order[num:].tolist())
+    return sorted(first), sorted(rest)
 
 
 def class_proportional_split(labels: Sequence[int],
@@ -104,12 +163,13 @@ def class_proportional_split(labels: Sequence[int],
     A class with ``n_c`` samples keeps ``max(1, floor(n_c * p / 100 + 0.5))``
     of them: rounding half up (see the module docstring), and at least one
     so that the rare classes of a long-tailed dataset stay in the split.
+    They are the first of the class's :func:`class_order`
+    (:func:`split_by_class`).
 
     Args:
         labels (Sequence[int]): The class of each sample (single-label).
         percentage (float): Share to keep, in percent, in (0, 100].
-        seed (int): Non-negative seed. Class ``c`` draws its samples from
-            ``np.random.default_rng([seed, c])``. Defaults to 0.
+        seed (int): Non-negative seed. Defaults to 0.
 
     Returns:
         list[int]: Indices of the kept samples, ascending.
@@ -119,20 +179,7 @@ def class_proportional_split(labels: Sequence[int],
             a negative class id.
     """
     percentage = check_percentage(percentage)
-    seed = check_seed(seed)
-    labels = [_check_class_id(label) for label in labels]
-    if not labels:
-        return []
-    labels = np.asarray(labels, dtype=np.int64)
-    chosen = []
-    for class_id in np.unique(labels):
-        # flatnonzero lists the members in ascending order, so the draw
-        # depends only on which samples the class holds.
-        members = np.flatnonzero(labels == class_id)
-        keep = _share(len(members), percentage)
-        chosen.extend(
-            _rng(seed, int(class_id)).choice(members, keep, replace=False))
-    return sorted(int(i) for i in chosen)
+    return split_by_class(labels, percentage / 100, check_seed(seed))[0]
 
 
 def image_split(image_classes: Sequence[Iterable[int]],
@@ -173,7 +220,7 @@ def image_split(image_classes: Sequence[Iterable[int]],
                      for classes in image_classes]
     if not image_classes:
         return []
-    target = _share(len(image_classes), percentage)
+    target = share(len(image_classes), percentage / 100)
 
     holders: Dict[int, List[int]] = {}
     for index, classes in enumerate(image_classes):

@@ -16,6 +16,8 @@ from typing import Dict, List, Sequence
 import numpy as np
 from mmpretrain.datasets.base_dataset import BaseDataset
 
+from ..percentage_split import split_by_class
+
 IMG_EXTENSIONS = ('.jpg', '.jpeg', '.png', '.ppm', '.bmp', '.tif', '.tiff')
 
 
@@ -120,10 +122,12 @@ def per_class_split(files_by_label: Dict[int, List[str]], split: str,
                     train_ratio: float, seed: int) -> List[tuple]:
     """Split every class's files into a training and a test share.
 
-    For datasets without an official split. Each class is shuffled with
-    its own generator, seeded by ``(seed, label)``, so a class's split does
-    not change when another class is added or missing; a class with at
-    least two files keeps at least one on each side.
+    For datasets without an official split. The training share of each
+    class is the first ``train_ratio`` of its files in the order of
+    :func:`~mmintern.datasets.percentage_split.split_by_class` (one seeded
+    shuffle per class, so a class's split does not change when another
+    class is added or missing); a class with at least two files keeps at
+    least one on each side.
 
     Args:
         files_by_label (dict[int, list[str]]): The files of each class.
@@ -139,17 +143,11 @@ def per_class_split(files_by_label: Dict[int, List[str]], split: str,
         raise ValueError(f"split must be 'train' or 'test', got {split!r}")
     if not 0 < train_ratio < 1:
         raise ValueError(f'train_ratio must be in (0, 1), got {train_ratio}')
-    samples = []
-    for label in sorted(files_by_label):
-        files = sorted(files_by_label[label], key=natural_key)
-        num = len(files)
-        num_train = int(round(num * train_ratio))
-        if num >= 2:
-            num_train = min(max(num_train, 1), num - 1)
-        order = np.random.default_rng([seed, label]).permutation(num)
-        keep = order[:num_train] if split == 'train' else order[num_train:]
-        samples.extend((files[i], label) for i in sorted(keep))
-    return samples
+    samples = [(file, label) for label in sorted(files_by_label)
+               for file in sorted(files_by_label[label], key=natural_key)]
+    train, test = split_by_class([label for _, label in samples],
+                                 train_ratio, seed, both_sides=True)
+    return [samples[i] for i in (train if split == 'train' else test)]
 
 
 class ArrayImageDataset(BaseDataset):

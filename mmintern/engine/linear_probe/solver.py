@@ -15,6 +15,8 @@ import torch
 import torch.nn.functional as F
 from mmpretrain.evaluation import Accuracy
 
+from mmintern.datasets.percentage_split import split_by_class
+
 
 # Decades from 1e-6 to 1 (7 values). The low end is GV-B's search range
 # [1e-6, 1e-4]; the high end goes further because few-shot training sets
@@ -96,9 +98,11 @@ def stratified_split(y: torch.Tensor, num_classes: int, val_fraction: float,
                      seed: int) -> Tuple[torch.Tensor, torch.Tensor]:
     """Split sample indices into fit / hold-out, class by class.
 
-    Every class with at least two samples gives ``round(val_fraction * n)``
-    of them (at least one, and never all) to the hold-out, so that the
-    hold-out has the class balance of the training set.
+    Every class with at least two samples gives about ``val_fraction`` of
+    them (at least one, and never all) to the hold-out, so that the hold-out
+    has the class balance of the training set. The fit share is the first
+    part of :func:`~mmintern.datasets.percentage_split.split_by_class`, the
+    one per-class split of mmintern.
 
     Args:
         y (torch.Tensor): Integer labels of shape [N].
@@ -111,23 +115,19 @@ def stratified_split(y: torch.Tensor, num_classes: int, val_fraction: float,
     """
     if not 0 < val_fraction < 1:
         raise ValueError(f'val_fraction must be in (0, 1), got {val_fraction}')
-    generator = torch.Generator().manual_seed(seed)
-    fit, val = [], []
-    for c in range(num_classes):
-        idx = (y == c).nonzero().flatten().cpu()
-        idx = idx[torch.randperm(idx.numel(), generator=generator)]
-        num_val = 0
-        if idx.numel() >= 2:
-            num_val = min(max(round(val_fraction * idx.numel()), 1),
-                          idx.numel() - 1)
-        val.append(idx[:num_val])
-        fit.append(idx[num_val:])
-    fit, val = torch.cat(fit).sort().values, torch.cat(val).sort().values
-    if val.numel() == 0:
+    labels = y.detach().cpu().long()
+    if labels.numel() and not 0 <= int(labels.min()) <= int(labels.max()) \
+            < num_classes:
+        raise ValueError(f'labels must lie in [0, {num_classes}), got '
+                         f'[{int(labels.min())}, {int(labels.max())}]')
+    fit, val = split_by_class(labels.tolist(), 1 - val_fraction, seed,
+                              both_sides=True)
+    if not val:
         raise ValueError('no class has two samples: nothing to hold out for '
                          'choosing the weight decay; pass a single weight '
                          'decay instead')
-    return fit, val
+    return torch.tensor(fit, dtype=torch.long), torch.tensor(
+        val, dtype=torch.long)
 
 
 def _fit(x: torch.Tensor, y: torch.Tensor, weight_decay: float,
