@@ -374,3 +374,38 @@ def test_dataset_config_reports_against_the_runs_reference(tmp_path):
     cfg = load_config(job, settings, 10., str(tmp_path))
     assert cfg.test_evaluator.type == 'mmintern.GVBEvaluator'
     assert cfg.test_evaluator.reference == 'Up-G MN-B4'
+
+
+@pytest.mark.parametrize('task,name', [
+    ('classification', 'cifar10'), ('detection', 'voc0712'),
+    ('segmentation', 'voc2012'), ('depth', 'nyuv2')])
+def test_efficientnet_lite_spec_runs_every_task(tmp_path, task, name):
+    """A timm model with real weights as the backbone of each protocol:
+    the real dataset config, the spec's normalisation and per-task
+    arguments, the checkpoint filling the backbone, the widths read."""
+    import torch
+    from mmengine.registry import DefaultScope, MODELS
+    from mmintern.gvb.runner import Job, RunSettings, load_config
+    spec = load_backbone_spec(config_path('gvb', 'backbones',
+                                          'efficientnet-lite0.py'))
+    job = Job(task, name, config_path('gvb', task, f'{name}.py'))
+    cfg = load_config(job, RunSettings(spec=spec), 10., str(tmp_path))
+    preprocessor = cfg.model.get('data_preprocessor') or cfg.data_preprocessor
+    assert preprocessor.mean == [127.5] * 3 and preprocessor.std == [127.5] * 3
+    scope = cfg.get('default_scope', 'mmpretrain')
+    with DefaultScope.overwrite_default_scope(scope):
+        backbone = MODELS.build(cfg.model.backbone)
+    backbone.init_weights()
+    from mmintern.utils.pretrained import load_pretrained
+    state = load_pretrained(spec.checkpoint)['state_dict']
+    for key, value in backbone.state_dict().items():
+        assert torch.equal(value, state['backbone.' + key]), key
+    backbone.eval()
+    with torch.no_grad():
+        outs = backbone(torch.randn(1, 3, 64, 64))
+    if task == 'classification':
+        assert [o.shape[1] for o in outs] == [cfg.model.head.in_channels]
+        assert cfg.model.neck.type == 'GlobalAveragePooling'
+    else:
+        assert [o.shape[1] for o in outs] == [24, 40, 112, 320]
+        assert [64 // o.shape[-1] for o in outs] == [4, 8, 16, 32]

@@ -13,6 +13,24 @@ which of its outputs each GV-B task reads:
     dense_out_indices = (1, 2, 4, 5)        # strides 4, 8, 16, 32
     dense_channels = [64, 128, 192, 384]
 
+A backbone whose pooled and dense outputs need different arguments (timm's
+models through mmpretrain's ``TIMMBackbone``: ``features_only=True`` for the
+maps) adds them in ``pooled_backbone`` / ``dense_backbone``; one trained on
+other inputs than ImageNet's mean and std states its ``mean`` and ``std``
+(0-255 scale), which replace the dataset config's normalisation:
+
+.. code-block:: python
+
+    backbone = dict(type='mmpretrain.TIMMBackbone',
+                    model_name='tf_efficientnet_lite0')
+    checkpoint = 'mmintern://tf_efficientnet_lite0'
+    mean, std = [127.5] * 3, [127.5] * 3
+    pooled_channels = 1280          # no pooled_out_indices: the model's own
+    pooled_needs_gap = True         # output, the map after conv_head
+    dense_backbone = dict(features_only=True)
+    dense_out_indices = (1, 2, 3, 4)
+    dense_channels = [24, 40, 112, 320]
+
 :func:`apply_backbone` then swaps it into a GV-B dataset config (see
 ``configs/gvb/README.md``), with the channel numbers of the parts that read
 the backbone. This module never imports mmdet or mmseg: it edits configs
@@ -28,11 +46,12 @@ from mmengine.config import Config, ConfigDict
 TASKS = ('classification', 'detection', 'segmentation', 'depth')
 
 REQUIRED_KEYS = ('backbone', )
-# The keys come in pairs: a spec may describe only the classification
+# A spec may describe only the classification
 # feature (a ViT without dense maps) or only the dense maps.
 POOLED_KEYS = ('pooled_out_indices', 'pooled_channels')
 DENSE_KEYS = ('dense_out_indices', 'dense_channels')
 OPTIONAL_KEYS = ('checkpoint', 'checkpoint_prefix', 'pooled_needs_gap',
+                 'pooled_backbone', 'dense_backbone', 'mean', 'std',
                  'custom_imports')
 VALID_KEYS = REQUIRED_KEYS + POOLED_KEYS + DENSE_KEYS + OPTIONAL_KEYS
 
@@ -59,12 +78,20 @@ class BackboneSpec:
             checkpoint).
         pooled_out_indices (int | tuple, optional): ``out_indices`` that
             gives the classification feature (the last output is used).
+            None leaves ``out_indices`` unset: the backbone's own output.
         pooled_channels (int, optional): Width of that feature.
         pooled_needs_gap (bool): The pooled output is a map, not a vector:
             classification adds a global average pooling neck.
         dense_out_indices (tuple, optional): ``out_indices`` that gives the
             four maps at strides 4, 8, 16, 32.
         dense_channels (tuple, optional): Their widths.
+        pooled_backbone (dict, optional): Arguments added to ``backbone``
+            for the pooled feature.
+        dense_backbone (dict, optional): Arguments added to ``backbone``
+            for the dense maps.
+        mean (tuple, optional): Per-channel input mean (RGB, 0-255) the
+            backbone was trained with; None keeps the config's.
+        std (tuple, optional): Likewise the standard deviation.
         source (str, optional): The file the spec was read from.
     """
     backbone: dict
@@ -75,12 +102,20 @@ class BackboneSpec:
     pooled_needs_gap: bool = False
     dense_out_indices: Optional[Tuple[int, ...]] = None
     dense_channels: Optional[Tuple[int, ...]] = None
+    pooled_backbone: Optional[dict] = None
+    dense_backbone: Optional[dict] = None
+    mean: Optional[Tuple[float, ...]] = None
+    std: Optional[Tuple[float, ...]] = None
     source: Optional[str] = None
 
-    def backbone_cfg(self, out_indices) -> dict:
-        """The backbone config with ``out_indices`` and the checkpoint."""
+    def backbone_cfg(self, out_indices, extra: Optional[dict] = None
+                     ) -> dict:
+        """The backbone config with ``extra``, ``out_indices`` (unless
+        None) and the checkpoint."""
         cfg = copy.deepcopy(dict(self.backbone))
-        cfg['out_indices'] = copy.deepcopy(out_indices)
+        cfg.update(copy.deepcopy(extra or {}))
+        if out_indices is not None:
+            cfg['out_indices'] = copy.deepcopy(out_indices)
         if self.checkpoint is not None:
             cfg['init_cfg'] = dict(type='Pretrained',
                                    checkpoint=self.checkpoint,
@@ -96,7 +131,10 @@ class BackboneSpec:
             pooled_channels=self.pooled_channels,
             pooled_needs_gap=self.pooled_needs_gap,
             dense_out_indices=_plain(self.dense_out_indices),
-            dense_channels=_plain(self.dense_channels))
+            dense_channels=_plain(self.dense_channels),
+            pooled_backbone=_plain(self.pooled_backbone),
+            dense_backbone=_plain(self.dense_backbone),
+            mean=_plain(self.mean), std=_plain(self.std))
 
 
 def _plain(value):
@@ -118,6 +156,16 @@ def _check_pair(values: dict, keys: Sequence[str], source: Optional[str]):
         missing = [k for k in keys if k not in given]
         raise KeyError(f'backbone spec{_where(source)} sets {given} but not '
                        f'{missing}: give both or neither')
+
+
+def _channel_values(values: dict, key: str, source: Optional[str]):
+    value = values.get(key)
+    if value is None:
+        return None
+    if not isinstance(value, (list, tuple)) or len(value) != 3:
+        raise ValueError(f'backbone spec{_where(source)}: {key} must be 3 '
+                         f'numbers (RGB, 0-255 scale), got {value!r}')
+    return tuple(float(v) for v in value)
 
 
 def spec_from_dict(values: dict, source: Optional[str] = None
@@ -144,8 +192,19 @@ def spec_from_dict(values: dict, source: Optional[str] = None
     if not isinstance(backbone, dict) or 'type' not in backbone:
         raise TypeError(f'backbone spec{_where(source)}: backbone must be a '
                         f"config dict with a 'type', got {backbone!r}")
-    _check_pair(values, POOLED_KEYS, source)
+    if values.get('pooled_out_indices') is not None and \
+            values.get('pooled_channels') is None:
+        raise KeyError(f'backbone spec{_where(source)} sets '
+                       "pooled_out_indices but not pooled_channels")
     _check_pair(values, DENSE_KEYS, source)
+    for key in ('pooled_backbone', 'dense_backbone'):
+        if values.get(key) is not None and not isinstance(values[key], dict):
+            raise TypeError(f'backbone spec{_where(source)}: {key} must be a '
+                            f'dict of backbone arguments, got {values[key]!r}')
+    mean, std = (_channel_values(values, k, source) for k in ('mean', 'std'))
+    if (mean is None) != (std is None):
+        raise KeyError(f'backbone spec{_where(source)} sets one of mean / '
+                       'std: give both or neither')
     if not any(values.get(k) is not None for k in POOLED_KEYS + DENSE_KEYS):
         raise KeyError(f'backbone spec{_where(source)} describes no feature: '
                        f'give {list(POOLED_KEYS)} and/or {list(DENSE_KEYS)}')
@@ -176,6 +235,9 @@ def spec_from_dict(values: dict, source: Optional[str] = None
         pooled_needs_gap=bool(values.get('pooled_needs_gap', False)),
         dense_out_indices=dense_indices,
         dense_channels=dense_channels,
+        pooled_backbone=_plain(values.get('pooled_backbone')),
+        dense_backbone=_plain(values.get('dense_backbone')),
+        mean=mean, std=std,
         source=source)
 
 
@@ -232,11 +294,26 @@ def _channels_at(in_index, channels: Tuple[int, ...], where: str):
     return one(in_index)
 
 
+def _normalisation(cfg: Config, spec: BackboneSpec) -> None:
+    """The spec's mean / std in every data preprocessor of the config."""
+    if spec.mean is None:
+        return
+    preprocessors = [p for p in (cfg.get('data_preprocessor'),
+                                 cfg.model.get('data_preprocessor'))
+                     if p is not None]
+    if not preprocessors:
+        raise KeyError('the backbone spec sets mean / std but the config has '
+                       'no data_preprocessor (top level or model.) to take '
+                       'them')
+    for preprocessor in preprocessors:
+        preprocessor.mean, preprocessor.std = list(spec.mean), list(spec.std)
+
+
 def _classification(cfg: Config, spec: BackboneSpec) -> None:
-    _need(spec, POOLED_KEYS, 'classification')
+    _need(spec, ('pooled_channels', ), 'classification')
     head = _part(cfg, 'head', 'classification')
     cfg.model.backbone = ConfigDict(
-        spec.backbone_cfg(spec.pooled_out_indices))
+        spec.backbone_cfg(spec.pooled_out_indices, spec.pooled_backbone))
     # The spec defines the feature completely: a neck left from the
     # config's default backbone would pool (or not) the wrong thing.
     cfg.model.neck = ConfigDict(GAP_NECK) if spec.pooled_needs_gap else None
@@ -247,7 +324,7 @@ def _detection(cfg: Config, spec: BackboneSpec) -> None:
     _need(spec, DENSE_KEYS, 'detection')
     neck = _part(cfg, 'neck', 'detection')
     cfg.model.backbone = ConfigDict(
-        spec.backbone_cfg(spec.dense_out_indices))
+        spec.backbone_cfg(spec.dense_out_indices, spec.dense_backbone))
     neck.in_channels = list(spec.dense_channels)
 
 
@@ -270,7 +347,7 @@ def _segmentation(cfg: Config, spec: BackboneSpec) -> None:
             updates.append((head, _channels_at(in_index, spec.dense_channels,
                                                where)))
     cfg.model.backbone = ConfigDict(
-        spec.backbone_cfg(spec.dense_out_indices))
+        spec.backbone_cfg(spec.dense_out_indices, spec.dense_backbone))
     for head, channels in updates:
         head.in_channels = channels
 
@@ -279,7 +356,7 @@ def _depth(cfg: Config, spec: BackboneSpec) -> None:
     _need(spec, DENSE_KEYS, 'depth')
     head = _part(cfg, 'decode_head', 'depth')
     cfg.model.backbone = ConfigDict(
-        spec.backbone_cfg(spec.dense_out_indices))
+        spec.backbone_cfg(spec.dense_out_indices, spec.dense_backbone))
     head.in_channels = list(spec.dense_channels)
 
 
@@ -302,7 +379,9 @@ def apply_backbone(cfg: Config, spec: Union[BackboneSpec, dict],
     - segmentation: ``model.decode_head`` and ``model.auxiliary_head`` (if
       any) get the width of the map(s) their ``in_index`` picks (a list
       of widths for a list of indices);
-    - depth: ``model.decode_head.in_channels`` = ``dense_channels``.
+    - depth: ``model.decode_head.in_channels`` = ``dense_channels``;
+
+    and the spec's ``mean`` / ``std``, if any, in the data preprocessors.
 
     Args:
         cfg (Config): A GV-B dataset config, e.g. of
@@ -319,4 +398,5 @@ def apply_backbone(cfg: Config, spec: Union[BackboneSpec, dict],
     if isinstance(spec, dict):
         spec = spec_from_dict(spec)
     _APPLY[task](cfg, spec)
+    _normalisation(cfg, spec)
     return cfg
