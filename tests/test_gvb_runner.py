@@ -232,9 +232,13 @@ def test_metric_keys_and_the_result_store(tmp_path):
         to_gvb_metrics({'coco/bbox_mAP': 0.5}, cfg.gvb, dataset)
     path = str(tmp_path / 'results.json')
     store = ResultStore(path, dict(backbone='a'))
-    store.put(10, 'voc0712', dict(status='done', metrics=dict(mAP=75.)))
+    store.put(10, 'voc0712', 1, dict(status='done', metrics=dict(mAP=75.)))
+    store.put(10, 'voc0712', 2, dict(status='failed', error='x'))
     assert os.listdir(tmp_path) == ['results.json']  # no temp file left
-    assert ResultStore(path, dict(backbone='a')).is_done(10., 'voc0712')
+    again = ResultStore(path, dict(backbone='a'))
+    assert again.get(10., 'voc0712', 1)['metrics'] == dict(mAP=75.)
+    assert again.get(10., 'voc0712', 0) is None
+    assert list(again.done(10.)['voc0712']) == [1]  # the failed seed is not
     with pytest.raises(ValueError, match='another run setup'):
         ResultStore(path, dict(backbone='b'))
 
@@ -336,10 +340,16 @@ def test_runner_end_to_end_and_resume(tmp_path):
     assert 'Missing datasets (no data folder): cifar100' in table
     assert '- dtd: ' in table
     assert (work / 'gvb_tasks.png').stat().st_size > 0
-    assert (work / '5' / 'cifar10' / 'features' / 'train.pth').is_file()
+    # The cache folder is named by the run's fingerprint.
+    assert len(glob.glob(str(work / '5' / '0' / 'cifar10' / 'features' / '*'
+                             / 'train.pth'))) == 1
     results = json.loads((work / 'results.json').read_text())['results']
-    assert results['5']['cifar10']['num_train'] == 100
-    assert results['5']['dtd']['status'] == 'failed'
+    entry = results['5']['cifar10']['0']
+    assert entry['num_train'] == 100
+    assert entry['fingerprint']['checkpoint'] == 'random-init'
+    assert entry['fingerprint']['seed'] == 0 and \
+        entry['fingerprint']['quick'] is False
+    assert results['5']['dtd']['0']['status'] == 'failed'
 
     # Again: cifar10 is done, so it is skipped; dtd is tried again.
     rc, log = gvb(tmp_path, work)
@@ -351,7 +361,7 @@ def test_runner_end_to_end_and_resume(tmp_path):
 
     # Without its entry, cifar10 runs again (from the cached features).
     stored = json.loads((work / 'results.json').read_text())
-    del stored['results']['5']['cifar10']
+    del stored['results']['5']['cifar10']['0']
     (work / 'results.json').write_text(json.dumps(stored))
     rc, log = gvb(tmp_path, work)
     line = progress_line(log, 'cifar10')
@@ -409,3 +419,138 @@ def test_efficientnet_lite_spec_runs_every_task(tmp_path, task, name):
     else:
         assert [o.shape[1] for o in outs] == [24, 40, 112, 320]
         assert [64 // o.shape[-1] for o in outs] == [4, 8, 16, 32]
+
+
+def b1_checkpoint(path, seed):
+    """A MetaNet-B1 classifier checkpoint (``backbone.`` keys), with the
+    1280-d head the test SPEC reads."""
+    import torch
+    from mmintern.models import MetaNet
+    torch.manual_seed(seed)
+    state = {'backbone.' + k: v for k, v in
+             MetaNet(arch='b1', out_indices=-1).state_dict().items()}
+    torch.save(dict(state_dict=state), path)
+
+
+@needs_data('cifar10', 'test')
+def test_results_are_keyed_by_the_weights_and_the_settings(tmp_path):
+    """An overwritten checkpoint or a --quick run never reuses a result or
+    a feature cache of other inputs."""
+    write_tree(tmp_path)
+    work = tmp_path / 'work'
+    ckpt = tmp_path / 'b1.pth'
+
+    def run(*extra):
+        result = subprocess.run(
+            [sys.executable, 'tools/gvb.py', str(tmp_path / 'spec.py'),
+             '--config-root', str(tmp_path / 'configs'),
+             '--data-root', str(tmp_path / 'data'), '--work-dir', str(work),
+             '--datasets', 'cifar10', '--percentage', '5',
+             '--checkpoint', str(ckpt), '--cfg-options',
+             'train_dataloader.num_workers=0',
+             'test_dataloader.num_workers=0', *extra],
+            cwd=REPO, capture_output=True, text=True, timeout=300,
+            env={**os.environ, 'OMP_NUM_THREADS': '1'})
+        assert result.returncode == 0, result.stderr[-3000:]
+        results = json.loads((work / 'results.json').read_text())['results']
+        return result.stdout, results['5']['cifar10']['0']
+
+    b1_checkpoint(ckpt, seed=1)
+    _, first = run()
+    assert first['fingerprint']['checkpoint'].startswith('sha256:')
+    b1_checkpoint(ckpt, seed=2)  # other weights, same path
+    log, second = run()
+    assert 'made by other inputs (checkpoint)' in log
+    assert 'loaded' not in log  # the old features are not served
+    assert second['fingerprint']['checkpoint'] != \
+        first['fingerprint']['checkpoint']
+    assert second['metrics'] != first['metrics']
+    log, quick = run('--quick')
+    assert 'config_sha256' in log and 'quick' in log and 'rerun' in log
+    assert quick['fingerprint']['quick'] is True
+    log, _ = run('--quick')
+    assert 'done before' in log
+    # The table shows only results of these settings: the full run's
+    # result is not in the --quick run's table.
+    table = json.loads((work / 'gvb_results.json').read_text())
+    assert table['percentages']['5']['table']['rows'][0]['metrics'] == \
+        quick['metrics']
+
+
+def test_a_checkpoint_must_fill_the_backbone(tmp_path):
+    import torch
+    from mmintern.gvb.provenance import check_backbone_weights
+    b1 = tmp_path / 'b1.pth'
+    b1_checkpoint(b1, seed=0)
+    spec = load_backbone_spec(METANET_B4)
+    import dataclasses
+    b4_with_b1 = dataclasses.replace(spec, checkpoint=str(b1))
+    with pytest.raises(KeyError, match=r'keys are missing.*architecture'):
+        check_backbone_weights(b4_with_b1, ['classification'])
+    # The right architecture passes, for the pooled and the dense form.
+    b1_spec = dataclasses.replace(
+        load_backbone_spec(config_path('gvb', 'backbones', 'metanet-b1.py')),
+        checkpoint=str(b1))
+    check_backbone_weights(b1_spec, ['classification', 'detection'])
+    # A trunk without the 1280-d head leaves a spec that reads it random.
+    trunk = {k: v for k, v in torch.load(b1, weights_only=True)[
+        'state_dict'].items() if not k.startswith('backbone.head.')}
+    torch.save(dict(state_dict=trunk), tmp_path / 'trunk.pth')
+    with pytest.raises(KeyError, match=r"6 of its \d+ keys are missing.*"
+                       r"head\.bn"):
+        check_backbone_weights(dataclasses.replace(
+            b1_spec, checkpoint=str(tmp_path / 'trunk.pth'),
+            pooled_out_indices=-1, pooled_channels=1280), ['classification'])
+    with pytest.raises(KeyError, match=r"no key with the prefix.*'backbone\.'"):
+        check_backbone_weights(dataclasses.replace(
+            b1_spec, checkpoint_prefix='image_encoder.'), ['classification'])
+    # Every key there, one of another shape.
+    state = torch.load(b1, weights_only=True)['state_dict']
+    key = next(k for k in state if k.endswith('conv.weight'))
+    torch.save(dict(state_dict={**state, key: state[key][:1]}),
+               tmp_path / 'narrow.pth')
+    with pytest.raises(ValueError, match=rf'1 shapes differ.*{key[9:]}'):
+        check_backbone_weights(dataclasses.replace(
+            b1_spec, checkpoint=str(tmp_path / 'narrow.pth')), ['depth'])
+    # Half the backbone missing.
+    half = dict(list(state.items())[:len(state) // 2])
+    torch.save(dict(state_dict=half), tmp_path / 'half.pth')
+    with pytest.raises(KeyError, match='keys are missing'):
+        check_backbone_weights(dataclasses.replace(
+            b1_spec, checkpoint=str(tmp_path / 'half.pth')), ['depth'])
+    # The released layout names the converter.
+    released = {'backbone.blocks.0.conv.weight': torch.zeros(1)}
+    torch.save(dict(state_dict=released), tmp_path / 'released.pth')
+    with pytest.raises(KeyError, match='metanet_to_mmintern'):
+        check_backbone_weights(dataclasses.replace(
+            b1_spec, checkpoint=str(tmp_path / 'released.pth')),
+            ['classification'])
+
+
+def test_one_run_per_work_dir(tmp_path):
+    from mmintern.gvb.provenance import WorkDirLock
+    with WorkDirLock(str(tmp_path)):
+        with pytest.raises(RuntimeError, match=rf'in use.*pid {os.getpid()}'):
+            with WorkDirLock(str(tmp_path)):
+                pass
+    with WorkDirLock(str(tmp_path)):  # released on exit
+        pass
+
+
+def test_seeds_reach_the_split_and_the_training(tmp_path):
+    from mmintern.gvb.runner import Job, RunSettings, load_config
+    job = Job('detection', 'voc0712', config_path('gvb', 'detection',
+                                                  'voc0712.py'))
+    cfg = load_config(job, RunSettings(spec=load_backbone_spec(METANET_B4)),
+                      10., str(tmp_path), seed=3)
+    assert cfg.randomness.seed == 3
+    assert cfg.train_dataloader.dataset.seed == 3
+
+
+@pytest.mark.parametrize('bad', ['0', '-5', '150', 'ten'])
+def test_percentage_refused_at_parse_time(bad):
+    result = subprocess.run(
+        [sys.executable, 'tools/gvb.py', METANET_B4, '--percentage', bad],
+        cwd=REPO, capture_output=True, text=True)
+    assert result.returncode == 2
+    assert '--percentage' in result.stderr

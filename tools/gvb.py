@@ -31,6 +31,18 @@ from mmintern.gvb.runner import PROBES, RunSettings, run_benchmark
 REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
 
 
+def percentage(text: str) -> float:
+    """A share of the training data in (0, 100], or a parse error."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f'not a number: {text!r}') from None
+    if not 0 < value <= 100:
+        raise argparse.ArgumentTypeError(
+            f'{text} is outside (0, 100]: give a percentage, e.g. 10 for 10%')
+    return value
+
+
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(
         description=__doc__.split('\n')[0],
@@ -41,8 +53,14 @@ def parse_args(argv=None):
                         choices=('all', ) + TASKS, help='tasks to run')
     parser.add_argument('--datasets', nargs='+',
                         help='only these GV-B datasets (e.g. cifar10 voc0712)')
-    parser.add_argument('--percentage', nargs='+', type=float, default=[10.],
-                        help='shares of the training data, in percent')
+    parser.add_argument('--percentage', nargs='+', type=percentage,
+                        default=[10.],
+                        help='shares of the training data, in percent, in '
+                        '(0, 100]')
+    parser.add_argument(
+        '--seeds', nargs='+', type=int, default=[0],
+        help='seeds of the split and the training; several give mean +- std '
+        'columns')
     parser.add_argument(
         '--data-root', default=os.environ.get('GVB_DATA_ROOT', 'data/gvb'),
         help='folder with one sub-folder per dataset (default: '
@@ -90,6 +108,7 @@ def main(argv=None) -> int:
         tasks=TASKS if 'all' in args.tasks else tuple(args.tasks),
         datasets=args.datasets,
         percentages=args.percentage,
+        seeds=tuple(dict.fromkeys(args.seeds)),
         data_root=args.data_root,
         work_dir=args.work_dir,
         config_root=args.config_root,

@@ -41,7 +41,7 @@ def quick_config(cfg: Config) -> Config:
     """Few iterations, small images, batch 2, no workers, in place."""
     for key in ('train_dataloader', 'val_dataloader', 'test_dataloader'):
         loader = cfg.get(key)
-        if not loader:
+        if not loader or loader.get('dataset') is None:
             continue
         walk_dicts(loader.dataset, _shrink_step)
         loader.batch_size = 2

@@ -32,7 +32,7 @@ def write_json_atomic(path: str, data) -> None:
 
 
 class ResultStore:
-    """Per percentage and dataset, the result of a run.
+    """Per percentage, dataset and seed, the result of a run.
 
     The file also holds what was evaluated (``meta``: the backbone spec and
     the probe), and refuses to mix results of another backbone into the
@@ -59,24 +59,26 @@ class ResultStore:
                     'over')
             self.results = stored.get('results', {})
 
-    def get(self, percentage: float, name: str) -> Optional[dict]:
-        return self.results.get(percentage_key(percentage), {}).get(name)
+    def get(self, percentage: float, name: str,
+            seed: int = 0) -> Optional[dict]:
+        return self.results.get(percentage_key(percentage), {}).get(
+            name, {}).get(str(seed))
 
-    def is_done(self, percentage: float, name: str) -> bool:
-        entry = self.get(percentage, name)
-        return entry is not None and entry.get('status') == DONE
-
-    def put(self, percentage: float, name: str, entry: dict) -> None:
-        """Record a dataset's result and write the file."""
-        self.results.setdefault(percentage_key(percentage), {})[name] = entry
+    def put(self, percentage: float, name: str, seed: int,
+            entry: dict) -> None:
+        """Record a dataset's result for a seed and write the file."""
+        self.results.setdefault(percentage_key(percentage), {}).setdefault(
+            name, {})[str(seed)] = entry
         write_json_atomic(self.path,
                           dict(meta=self.meta, results=self.results))
 
-    def done(self, percentage: float) -> Dict[str, dict]:
-        """The finished datasets of a percentage: ``{name: entry}``."""
-        return {
-            name: entry
-            for name, entry in self.results.get(
-                percentage_key(percentage), {}).items()
-            if entry.get('status') == DONE
-        }
+    def done(self, percentage: float) -> Dict[str, Dict[int, dict]]:
+        """The finished runs of a percentage: ``{name: {seed: entry}}``."""
+        found = {}
+        for name, seeds in self.results.get(percentage_key(percentage),
+                                            {}).items():
+            finished = {int(seed): entry for seed, entry in seeds.items()
+                        if entry.get('status') == DONE}
+            if finished:
+                found[name] = finished
+        return found

@@ -9,8 +9,10 @@ goes on.
 """
 import copy
 import gc
+import json
 import os
 import os.path as osp
+import statistics
 import time
 import traceback
 from dataclasses import dataclass, field
@@ -22,6 +24,9 @@ from mmengine.logging import print_log
 from mmintern.evaluation.gvb import GVBTable, gvb_datasets, reference_row
 from mmintern.evaluation.gvb.reference import TASKS, GVBDataset
 from .backbone_spec import BackboneSpec, apply_backbone
+from .provenance import (WorkDirLock, check_backbone_weights,
+                         checkpoint_identity, fingerprint,
+                         fingerprint_changes, fingerprint_key)
 from .quick import quick_config
 from .report import markdown_report, plot_data_efficiency, plot_tasks
 from .results import (DONE, FAILED, ResultStore, percentage_key,
@@ -45,6 +50,7 @@ class RunSettings:
     tasks: Sequence[str] = TASKS
     datasets: Optional[Sequence[str]] = None
     percentages: Sequence[float] = (10., )
+    seeds: Sequence[int] = (0, )
     data_root: str = 'data/gvb'
     work_dir: str = 'work_dirs/gvb'
     config_root: str = 'configs/gvb'
@@ -109,12 +115,16 @@ def check_checkpoint(spec: BackboneSpec) -> None:
 
 
 def load_config(job: Job, settings: RunSettings, percentage: float,
-                work_dir: str) -> Config:
-    """The dataset config with the backbone under test and the options."""
+                work_dir: str, seed: int = 0) -> Config:
+    """The dataset config with the backbone under test and the options;
+    ``seed`` seeds the percentage split and the training (``randomness``).
+    """
     # The configs read these when they are parsed (see the README).
     os.environ['GVB_DATA_ROOT'] = settings.data_root
     os.environ['GVB_PERCENTAGE'] = f'{percentage:g}'
+    os.environ['GVB_SEED'] = str(seed)
     cfg = Config.fromfile(job.config)
+    cfg.randomness = dict(seed=seed)
     gvb = cfg.get('gvb') or {}
     if gvb.get('dataset', job.name) != job.name:
         raise ValueError(f'{job.config} says gvb.dataset='
@@ -157,13 +167,16 @@ def _feature_loader(loader_cfg):
     return Runner.build_dataloader(loader_cfg, seed=0)
 
 
-def run_fast_probe(cfg: Config, dataset: GVBDataset) -> dict:
+def run_fast_probe(cfg: Config, dataset: GVBDataset, seed: int = 0,
+                   cache_key: str = 'features') -> dict:
     """Linear probe on cached frozen features (classification only).
 
     The frozen backbone's features of the (percentage) training set and of
     the test set are extracted once into ``{work_dir}/features`` and the
-    probe is solved on them (``mmintern.engine.linear_probe``); the
-    config's optional ``gvb.fast_probe`` dict holds keyword arguments of
+    probe is solved on them (``mmintern.engine.linear_probe``). The cache
+    folder is named by ``cache_key``, the run's fingerprint, so features of
+    other weights or settings are never served. ``seed`` seeds a backbone
+    without a checkpoint and the probe's hold-out. The config's optional ``gvb.fast_probe`` dict holds keyword arguments of
     ``fit_linear_probe`` (``weight_decays``, ``max_iter``, ...).
     """
     import torch
@@ -185,11 +198,11 @@ def run_fast_probe(cfg: Config, dataset: GVBDataset) -> dict:
         model_cfg.setdefault('data_preprocessor', cfg.data_preprocessor)
     # Seeded: a spec without a checkpoint is a random backbone, and two runs
     # of it (or a comparison against it) must see the same one.
-    torch.manual_seed(0)
+    torch.manual_seed(seed)
     model = MODELS.build(model_cfg)
     model.init_weights()  # loads the spec's checkpoint
     model.to('cuda' if torch.cuda.is_available() else 'cpu')
-    cache = osp.join(cfg.work_dir, 'features')
+    cache = osp.join(cfg.work_dir, 'features', cache_key)
     train_x, train_y = extract_features(
         model, _feature_loader(cfg.train_dataloader),
         osp.join(cache, 'train.pth'))
@@ -200,6 +213,7 @@ def run_fast_probe(cfg: Config, dataset: GVBDataset) -> dict:
     num_classes = cfg.model.head.num_classes
     # Optional solver settings of the config, e.g. a weight-decay grid.
     options = dict((cfg.get('gvb') or {}).get('fast_probe') or {})
+    options.setdefault('seed', seed)
     probe = fit_linear_probe(train_x, train_y, num_classes, **options)
     raw = evaluate_logits(cfg, predict(probe, test_x), test_y)
     return dict(
@@ -273,31 +287,32 @@ def _progress(index: int, total: int, pct: float, name: str, status: str,
           f'{detail}  {seconds:.1f}s', flush=True)
 
 
-def _done_before(store: ResultStore, job: Job, pct: float,
-                 probe: str) -> Optional[dict]:
-    if not store.is_done(pct, job.name):
-        return None
-    entry = store.get(pct, job.name)
-    # A classification result of the other probe is not this run's.
-    if job.task == 'classification' and entry.get('probe') != probe:
-        return None
-    return entry
-
-
-def run_one(job: Job, settings: RunSettings, pct: float,
+def run_one(job: Job, settings: RunSettings, pct: float, seed: int,
+            cfg: Config, print_: dict,
             datasets: Dict[str, GVBDataset]) -> dict:
-    """Run one dataset at one percentage; returns its results entry."""
-    work_dir = osp.join(settings.work_dir, percentage_key(pct), job.name)
-    cfg = load_config(job, settings, pct, work_dir)
-    os.makedirs(work_dir, exist_ok=True)
+    """Run one dataset at one percentage and seed; returns its entry."""
+    os.makedirs(cfg.work_dir, exist_ok=True)
     dataset = datasets[job.name]
     fast = job.task == 'classification' and settings.probe == 'fast'
-    result = run_fast_probe(cfg, dataset) if fast \
-        else run_with_runner(cfg, dataset)
-    result.update(task=job.task, config=job.config,
+    result = run_fast_probe(cfg, dataset, seed, fingerprint_key(print_)) \
+        if fast else run_with_runner(cfg, dataset)
+    result.update(task=job.task, config=job.config, fingerprint=print_,
                   probe=settings.probe if job.task == 'classification'
                   else None)
     return result
+
+
+def job_fingerprint(job: Job, settings: RunSettings, pct: float,
+                    seed: int) -> tuple:
+    """The resolved config of a run and its fingerprint."""
+    work_dir = osp.join(settings.work_dir, percentage_key(pct), str(seed),
+                        job.name)
+    cfg = load_config(job, settings, pct, work_dir, seed)
+    print_ = fingerprint(
+        cfg, settings.spec, seed=seed, percentage=pct, quick=settings.quick,
+        cfg_options=settings.cfg_options,
+        probe=settings.probe if job.task == 'classification' else None)
+    return cfg, print_
 
 
 def run_benchmark(settings: RunSettings) -> dict:
@@ -313,8 +328,16 @@ def run_benchmark(settings: RunSettings) -> dict:
     check_checkpoint(settings.spec)
     jobs, not_configured = find_jobs(settings.config_root, settings.tasks,
                                      settings.datasets)
+    # Before anything trains: weights that leave part of the backbone
+    # random would give a number that is not the checkpoint's.
+    check_backbone_weights(settings.spec, {job.task for job in jobs})
+    with WorkDirLock(settings.work_dir):
+        return _run_locked(settings, jobs, not_configured, reference)
+
+
+def _run_locked(settings: RunSettings, jobs: List[Job],
+                not_configured: List[str], reference: dict) -> dict:
     datasets = gvb_datasets()
-    os.makedirs(settings.work_dir, exist_ok=True)
     store = ResultStore(osp.join(settings.work_dir, 'results.json'),
                         meta=dict(backbone=settings.spec.to_dict()))
     if not_configured:
@@ -322,38 +345,49 @@ def run_benchmark(settings: RunSettings) -> dict:
               f'{len(not_configured)} selected datasets: '
               f'{", ".join(not_configured)}', flush=True)
 
-    total = len(jobs) * len(settings.percentages)
+    total = len(jobs) * len(settings.percentages) * len(settings.seeds)
     index = 0
     for pct in settings.percentages:
         key = percentage_key(pct)
         settings.missing.setdefault(key, [])
         settings.failed.setdefault(key, {})
-        for job in jobs:
+        for job, seed in ((j, s) for j in jobs for s in settings.seeds):
             index += 1
-            entry = _done_before(store, job, pct, settings.probe)
-            if entry is not None:
-                _progress(index, total, pct, job.name, 'done before',
-                          _metric_text(entry['metrics']), 0.)
-                continue
+            name = job.name if len(settings.seeds) == 1 else \
+                f'{job.name}@{seed}'
             data_dir = osp.join(settings.data_root, job.name)
             if not osp.isdir(data_dir):
-                settings.missing[key].append(
-                    dict(dataset=job.name, path=data_dir))
-                _progress(index, total, pct, job.name, 'missing',
+                if seed == settings.seeds[0]:
+                    settings.missing[key].append(
+                        dict(dataset=job.name, path=data_dir))
+                _progress(index, total, pct, name, 'missing',
                           f'(no {data_dir})', 0.)
                 continue
+            cfg, print_ = job_fingerprint(job, settings, pct, seed)
+            entry = store.get(pct, job.name, seed)
+            if entry is not None and entry.get('status') == DONE:
+                changed = fingerprint_changes(entry.get('fingerprint'),
+                                              print_)
+                if not changed:
+                    _progress(index, total, pct, name, 'done before',
+                              _metric_text(entry['metrics']), 0.)
+                    continue
+                print(f'[GV-B] {pct:g}% {name}: the stored result was made '
+                      f'by other inputs ({", ".join(changed)}): rerun',
+                      flush=True)
             start = time.perf_counter()
             try:
-                entry = run_one(job, settings, pct, datasets)
+                entry = run_one(job, settings, pct, seed, cfg, print_,
+                                datasets)
             except Exception as e:  # noqa: BLE001  one dataset, not all
                 seconds = time.perf_counter() - start
                 message = f'{type(e).__name__}: {e}'
-                _save_traceback(settings.work_dir, key, job.name)
-                settings.failed[key][job.name] = message
-                store.put(pct, job.name, dict(
+                _save_traceback(cfg.work_dir)
+                settings.failed[key][name] = message
+                store.put(pct, job.name, seed, dict(
                     status=FAILED, task=job.task, error=message,
-                    time=seconds))
-                _progress(index, total, pct, job.name, 'FAILED',
+                    fingerprint=print_, time=seconds))
+                _progress(index, total, pct, name, 'FAILED',
                           message.splitlines()[0][:200], seconds)
                 continue
             finally:
@@ -361,8 +395,8 @@ def run_benchmark(settings: RunSettings) -> dict:
             entry.update(status=DONE, time=time.perf_counter() - start)
             check_scale(job.name, datasets[job.name], entry['metrics'],
                         reference[job.name])
-            store.put(pct, job.name, entry)
-            _progress(index, total, pct, job.name, 'done',
+            store.put(pct, job.name, seed, entry)
+            _progress(index, total, pct, name, 'done',
                       _metric_text(entry['metrics']), entry['time'])
     return write_outputs(settings, store, not_configured)
 
@@ -376,11 +410,27 @@ def _release_memory() -> None:
         torch.cuda.empty_cache()
 
 
-def _save_traceback(work_dir: str, key: str, name: str) -> None:
-    path = osp.join(work_dir, key, name, 'error.log')
+def _save_traceback(work_dir: str) -> None:
+    path = osp.join(work_dir, 'error.log')
     os.makedirs(osp.dirname(path), exist_ok=True)
     with open(path, 'w') as f:
         f.write(traceback.format_exc())
+
+
+def _made_like(print_: dict, weights: str, settings: RunSettings) -> bool:
+    return print_.get('checkpoint') == weights and \
+        print_.get('quick') == settings.quick and \
+        print_.get('cfg_options') == json.loads(json.dumps(
+            settings.cfg_options, sort_keys=True, default=str)) and \
+        print_.get('probe') in (None, settings.probe)
+
+
+def _mean_std(runs: List[Dict[str, float]]) -> tuple:
+    """Per metric, the mean and (over two or more seeds) the std."""
+    mean = {m: statistics.fmean(r[m] for r in runs) for m in runs[0]}
+    if len(runs) < 2:
+        return mean, None
+    return mean, {m: statistics.stdev(r[m] for r in runs) for m in runs[0]}
 
 
 def write_outputs(settings: RunSettings, store: ResultStore,
@@ -391,11 +441,19 @@ def write_outputs(settings: RunSettings, store: ResultStore,
     run's percentages, also those of earlier runs with other selections.
     """
     tables, markdown, sections = {}, {}, {}
+    weights = checkpoint_identity(settings.spec.checkpoint)
     for pct in settings.percentages:
         key = percentage_key(pct)
         table = GVBTable(settings.reference)
-        for name, entry in store.done(pct).items():
-            table.add(name, entry['metrics'])
+        for name, by_seed in store.done(pct).items():
+            # Only results of these weights, seeds and settings: a dataset
+            # not selected this time may hold a result of older weights.
+            entries = [e for seed, e in sorted(by_seed.items())
+                       if seed in settings.seeds
+                       and _made_like(e.get('fingerprint') or {}, weights,
+                                      settings)]
+            if entries:
+                table.add(name, *_mean_std([e['metrics'] for e in entries]))
         tables[key] = table.evaluate()
         markdown[key] = table.to_markdown(tables[key])
         sections[key] = dict(

@@ -55,9 +55,12 @@ class GVBTable:
         self.reference = reference_row(reference)
         self.datasets: Dict[str, GVBDataset] = gvb_datasets()
         self.results: Dict[str, Dict[str, float]] = {}
+        self.spread: Dict[str, Dict[str, float]] = {}
 
-    def add(self, dataset: str, metrics: Dict[str, float]) -> None:
-        """Record one dataset's metrics, named as in its GV-B entry."""
+    def add(self, dataset: str, metrics: Dict[str, float],
+            spread: Optional[Dict[str, float]] = None) -> None:
+        """Record one dataset's metrics, named as in its GV-B entry, and
+        optionally their standard deviation over seeds."""
         if dataset not in self.datasets:
             raise KeyError(f'{dataset!r} is not a GV-B dataset; valid: '
                            f'{list(self.datasets)}')
@@ -67,6 +70,8 @@ class GVBTable:
             raise KeyError(f'{dataset}: metrics {missing} are missing; GV-B '
                            f'scores it with {list(wanted)}')
         self.results[dataset] = {m: float(metrics[m]) for m in wanted}
+        if spread is not None:
+            self.spread[dataset] = {m: float(spread[m]) for m in wanted}
 
     def evaluate(self) -> dict:
         """The table: ``rows`` (one per evaluated dataset, in benchmark
@@ -84,6 +89,8 @@ class GVBTable:
                 dataset=name, title=spec.title, task=spec.task,
                 metrics=values, reference=ref,
                 error_reduction=sum(reductions) / len(reductions)))
+            if name in self.spread:
+                rows[-1]['std'] = self.spread[name]
         tasks = {}
         for task in TASKS:
             in_task = [r['error_reduction'] for r in rows if r['task'] == task]
@@ -99,7 +106,10 @@ class GVBTable:
                  '|---|---|---|---|---|---|']
         for r in table['rows']:
             names = ' / '.join(r['metrics'])
-            ours = ' / '.join(f'{v:.2f}' for v in r['metrics'].values())
+            std = r.get('std')
+            ours = ' / '.join(
+                f'{v:.2f}' + (f' ± {std[m]:.2f}' if std else '')
+                for m, v in r['metrics'].items())
             theirs = ' / '.join(f'{v:g}' for v in r['reference'].values())
             lines.append(f'| {r["task"]} | {r["title"]} | {names} | {ours} | '
                          f'{theirs} | {r["error_reduction"]:+.1f}% |')
