@@ -92,8 +92,12 @@ def _small_run_cfg(cfg, work_dir: str):
     _shrink_model(cfg)
     _shrink_pipelines(cfg)
     cfg.work_dir = work_dir
-    cfg.train_cfg.max_iters = 2
-    cfg.train_cfg.val_interval = 100
+    if 'max_epochs' in cfg.train_cfg:  # one epoch of the 50% fixture split
+        cfg.train_cfg = dict(type='EpochBasedTrainLoop', max_epochs=1,
+                             val_interval=100)
+    else:
+        cfg.train_cfg.max_iters = 2
+        cfg.train_cfg.val_interval = 100
     cfg.param_scheduler = []
     for key in ('train_dataloader', 'val_dataloader', 'test_dataloader'):
         cfg[key].num_workers = 0
@@ -172,17 +176,21 @@ def test_protocol_defaults(gvb_root, monkeypatch):
                                       out_indices=(1, 2, 4, 5))
     assert det.model.neck.in_channels == [64, 128, 192, 384]
     assert det.optim_wrapper.optimizer.lr == 0.02
-    # 12 epochs of 50% of 16551 images, 16 images per iteration.
-    assert det.train_cfg.max_iters == 12 * math.ceil(8275 / 16)
+    # GV-B's epochs of the split, 16 images per optimizer step.
+    assert (det.train_cfg.type, det.train_cfg.max_epochs) == \
+        ('EpochBasedTrainLoop', 12)
+    assert det.total_batch == 16
+    assert det.train_dataloader.sampler.type == 'DefaultSampler'
     city = _load('citypersons', gvb_root, monkeypatch)
-    assert city.train_cfg.max_iters == 60 * math.ceil(1487 / 16)
+    assert city.train_cfg.max_epochs == 60
+    assert city.param_scheduler[1].milestones == [40, 55]
     seg = _load('voc2012', gvb_root, monkeypatch)
     assert (seg.model.decode_head.in_index,
             seg.model.decode_head.in_channels) == (2, 192)
     assert (seg.model.auxiliary_head.in_index,
             seg.model.auxiliary_head.in_channels) == (1, 128)
     assert seg.model.decode_head.norm_cfg.type == 'BN'
-    assert seg.train_cfg.max_iters == 20000
+    assert seg.train_cfg.max_iters == 20000 and seg.total_batch == 16
     kitti = _load('kitti', gvb_root, monkeypatch)
     assert kitti.model.decode_head.max_depth == 80.
     assert kitti.test_evaluator.metrics.max_depth_eval == 80.

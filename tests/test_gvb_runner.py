@@ -554,3 +554,53 @@ def test_percentage_refused_at_parse_time(bad):
         cwd=REPO, capture_output=True, text=True)
     assert result.returncode == 2
     assert '--percentage' in result.stderr
+
+
+DENSE = [('detection', 'voc0712'), ('detection', 'citypersons'),
+         ('detection', 'wider_face'), ('segmentation', 'voc2012'),
+         ('depth', 'nyuv2'), ('depth', 'kitti')]
+
+
+@pytest.mark.parametrize('task,name', DENSE)
+@pytest.mark.parametrize('processes', [1, 8])
+def test_dense_protocols_run_their_stated_budget(tmp_path, task, name,
+                                                 processes):
+    """Images seen, from the config as the runner resolves it, equal the
+    schedule the config states: epochs x split, or steps x total batch;
+    and every optimizer step takes the stated total batch."""
+    from mmintern.gvb.budget import images_seen
+    from mmintern.gvb.runner import Job, RunSettings, load_config
+    job = Job(task, name, config_path('gvb', task, f'{name}.py'))
+    stated = Config.fromfile(job.config)
+    settings = RunSettings(spec=load_backbone_spec(METANET_B4),
+                           processes=processes)
+    cfg = load_config(job, settings, 10., str(tmp_path))
+    budget = cfg.gvb_budget
+    total = stated.total_batch
+    accumulation = cfg.optim_wrapper.get('accumulative_counts', 1)
+    assert cfg.train_dataloader.batch_size * processes * accumulation == \
+        total == budget['total_batch']
+    assert budget['accumulation'] == accumulation
+    assert cfg.launcher == ('pytorch' if processes > 1 else 'none')
+    split = 1000  # any split size: an epoch is one pass over it
+    if 'max_epochs' in stated.train_cfg:
+        assert images_seen(cfg, processes, split) == stated.epochs * split
+        assert cfg.train_cfg.max_epochs == stated.epochs
+    else:
+        assert images_seen(cfg, processes, split) == \
+            stated.train_cfg.max_iters * total
+    # Iteration-based parts of the schedule count stated optimizer steps.
+    for before, after in zip(stated.param_scheduler, cfg.param_scheduler):
+        if not before.get('by_epoch', True):
+            assert after['end'] == before['end'] * accumulation
+    # Evaluated once, by the test pass.
+    assert cfg.val_dataloader is None and cfg.val_cfg is None
+
+
+def test_budget_refuses_a_batch_it_cannot_keep(tmp_path):
+    from mmintern.gvb.budget import apply_budget
+    cfg = Config(dict(total_batch=16, train_dataloader=dict(batch_size=3),
+                      optim_wrapper=dict(), train_cfg=dict(max_iters=10)))
+    with pytest.raises(ValueError, match='not a multiple of 1 processes x '
+                       'batch_size 3'):
+        apply_budget(cfg, 1)

@@ -43,6 +43,11 @@ def percentage(text: str) -> float:
     return value
 
 
+def default_processes() -> int:
+    import torch
+    return max(1, torch.cuda.device_count())
+
+
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(
         description=__doc__.split('\n')[0],
@@ -57,6 +62,11 @@ def parse_args(argv=None):
                         default=[10.],
                         help='shares of the training data, in percent, in '
                         '(0, 100]')
+    parser.add_argument(
+        '--processes', type=int, default=None,
+        help='processes per dense dataset, launched with torchrun '
+        '(default: the visible GPUs, or 1); the stated total batch is kept '
+        'by gradient accumulation')
     parser.add_argument(
         '--seeds', nargs='+', type=int, default=[0],
         help='seeds of the split and the training; several give mean +- std '
@@ -109,6 +119,7 @@ def main(argv=None) -> int:
         datasets=args.datasets,
         percentages=args.percentage,
         seeds=tuple(dict.fromkeys(args.seeds)),
+        processes=args.processes or default_processes(),
         data_root=args.data_root,
         work_dir=args.work_dir,
         config_root=args.config_root,

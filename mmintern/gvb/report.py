@@ -23,10 +23,19 @@ def markdown_report(title: str, sections: Dict[str, dict],
     lines = [f'# {title}', '']
     for pct, section in sections.items():
         lines += [f'## {pct}% of the training data', '']
+        seeds = section.get('seeds') or [0]
+        if len(seeds) > 1:
+            lines += [f'Mean ± std over seeds {seeds}.', '']
         if section['table']['rows']:
             lines += [evaluator_markdown[pct], '']
         else:
             lines += ['No dataset finished.', '']
+        if section.get('budgets'):
+            lines += ['Budgets as run (images per optimizer step = batch x '
+                      'processes x accumulation):', '']
+            lines += [f'- {name}: {budget_text(b)}'
+                      for name, b in section['budgets'].items()]
+            lines.append('')
         if section['missing']:
             lines += ['Missing datasets (no data folder): ' + ', '.join(
                 f'{m["dataset"]} (`{m["path"]}`)'
@@ -40,6 +49,15 @@ def markdown_report(title: str, sections: Dict[str, dict],
             lines += ['GV-B datasets without a config: ' +
                       ', '.join(section['not_configured']), '']
     return '\n'.join(lines)
+
+
+def budget_text(budget: dict) -> str:
+    """``12 epochs, 16 images per step (2 x 1 x 8)``."""
+    length = f'{budget["epochs"]} epochs' if 'epochs' in budget \
+        else f'{budget["steps"]} steps'
+    return (f'{length}, {budget["total_batch"]} images per step '
+            f'({budget["batch_per_process"]} x {budget["processes"]} x '
+            f'{budget["accumulation"]})')
 
 
 def _pyplot():

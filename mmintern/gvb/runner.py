@@ -24,6 +24,7 @@ from mmengine.logging import print_log
 from mmintern.evaluation.gvb import GVBTable, gvb_datasets, reference_row
 from mmintern.evaluation.gvb.reference import TASKS, GVBDataset
 from .backbone_spec import BackboneSpec, apply_backbone
+from .budget import apply_budget
 from .provenance import (WorkDirLock, check_backbone_weights,
                          checkpoint_identity, fingerprint,
                          fingerprint_changes, fingerprint_key)
@@ -51,6 +52,7 @@ class RunSettings:
     datasets: Optional[Sequence[str]] = None
     percentages: Sequence[float] = (10., )
     seeds: Sequence[int] = (0, )
+    processes: int = 1
     data_root: str = 'data/gvb'
     work_dir: str = 'work_dirs/gvb'
     config_root: str = 'configs/gvb'
@@ -140,8 +142,16 @@ def load_config(job: Job, settings: RunSettings, percentage: float,
         quick_config(cfg)
     if settings.cfg_options:
         cfg.merge_from_dict(settings.cfg_options)
+    if job.task != 'classification':
+        # The test pass after training is the evaluation; a validation at
+        # the end of training would run the same one a second time.
+        cfg.val_dataloader = cfg.val_cfg = cfg.val_evaluator = None
+    # The stated budget on this run's processes (a --quick run is a
+    # pipeline check and keeps its few iterations).
+    cfg.gvb_budget = None if settings.quick else \
+        apply_budget(cfg, settings.processes)
     cfg.work_dir = work_dir
-    cfg.launcher = 'none'
+    cfg.launcher = 'pytorch' if settings.processes > 1 else 'none'
     return cfg
 
 
@@ -249,17 +259,52 @@ def evaluate_logits(cfg: Config, logits, labels) -> Dict[str, float]:
     return evaluator.evaluate(len(labels))
 
 
-def run_with_runner(cfg: Config, dataset: GVBDataset) -> dict:
-    """Train and test with mmengine's Runner, as ``tools/train.py`` does."""
-    from mmengine.registry import RUNNERS
-    from mmengine.runner import Runner
-    runner = RUNNERS.build(cfg) if 'runner_type' in cfg \
-        else Runner.from_cfg(cfg)
-    runner.train()
-    raw = runner.test()
-    del runner
+def run_with_runner(cfg: Config, dataset: GVBDataset,
+                    processes: int = 1) -> dict:
+    """Train and test with mmengine's Runner, as ``tools/train.py`` does:
+    in this process, or on several through torchrun."""
+    if processes > 1:
+        raw = _launch(cfg, processes)
+    else:
+        from mmengine.registry import RUNNERS
+        from mmengine.runner import Runner
+        runner = RUNNERS.build(cfg) if 'runner_type' in cfg \
+            else Runner.from_cfg(cfg)
+        runner.train()
+        raw = runner.test()
+        del runner
     return dict(metrics=gvb_metrics(raw, dataset),
-                raw_metrics={k: float(v) for k, v in raw.items()})
+                raw_metrics={k: float(v) for k, v in raw.items()},
+                budget=cfg.get('gvb_budget'))
+
+
+def _launch(cfg: Config, processes: int) -> Dict[str, float]:
+    """``torchrun`` of ``tools/train.py`` on the config's processes, then
+    ``tools/test.py`` of the last checkpoint; returns the test metrics."""
+    import subprocess
+    import sys
+    tools = osp.join(osp.dirname(osp.dirname(osp.dirname(
+        osp.abspath(__file__)))), 'tools')
+    if not osp.isfile(osp.join(tools, 'train.py')):
+        raise FileNotFoundError(
+            f'{tools}/train.py is not there: several processes need the '
+            "repository's tools (an editable install, pip install -e .)")
+    os.makedirs(cfg.work_dir, exist_ok=True)
+    config = osp.join(cfg.work_dir, 'gvb_config.py')
+    cfg.dump(config)
+    subprocess.run([
+        sys.executable, '-m', 'torch.distributed.run',
+        f'--nproc_per_node={processes}', '--master_port=0',
+        osp.join(tools, 'train.py'), config, '--launcher', 'pytorch',
+        '--work-dir', cfg.work_dir], check=True)
+    with open(osp.join(cfg.work_dir, 'last_checkpoint')) as f:
+        checkpoint = f.read().strip()
+    out = osp.join(cfg.work_dir, 'test_metrics.json')
+    subprocess.run([
+        sys.executable, osp.join(tools, 'test.py'), config, checkpoint,
+        '--work-dir', cfg.work_dir, '--out', out], check=True)
+    with open(out) as f:
+        return json.load(f)
 
 
 def check_scale(name: str, dataset: GVBDataset, metrics: Dict[str, float],
@@ -295,7 +340,7 @@ def run_one(job: Job, settings: RunSettings, pct: float, seed: int,
     dataset = datasets[job.name]
     fast = job.task == 'classification' and settings.probe == 'fast'
     result = run_fast_probe(cfg, dataset, seed, fingerprint_key(print_)) \
-        if fast else run_with_runner(cfg, dataset)
+        if fast else run_with_runner(cfg, dataset, settings.processes)
     result.update(task=job.task, config=job.config, fingerprint=print_,
                   probe=settings.probe if job.task == 'classification'
                   else None)
@@ -445,6 +490,7 @@ def write_outputs(settings: RunSettings, store: ResultStore,
     for pct in settings.percentages:
         key = percentage_key(pct)
         table = GVBTable(settings.reference)
+        budgets = {}
         for name, by_seed in store.done(pct).items():
             # Only results of these weights, seeds and settings: a dataset
             # not selected this time may hold a result of older weights.
@@ -454,10 +500,14 @@ def write_outputs(settings: RunSettings, store: ResultStore,
                                       settings)]
             if entries:
                 table.add(name, *_mean_std([e['metrics'] for e in entries]))
+                if entries[0].get('budget'):
+                    budgets[name] = entries[0]['budget']
         tables[key] = table.evaluate()
         markdown[key] = table.to_markdown(tables[key])
         sections[key] = dict(
-            table=tables[key], missing=settings.missing.get(key, []),
+            table=tables[key], budgets=budgets,
+            seeds=list(settings.seeds),
+            missing=settings.missing.get(key, []),
             failed=settings.failed.get(key, {}),
             not_configured=not_configured)
     summary = dict(

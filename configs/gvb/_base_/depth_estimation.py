@@ -5,7 +5,9 @@
 # random share); mmseg's DepthEstimator, DepthMetric (RMSE in metres and
 # the usual abs_rel, d1 ...). GV-B does not spell out its depth head or
 # schedule; ours: AdamW lr 2e-4, weight decay 0.01, 10k iterations of 8
-# images, poly decay. tools/gvb.py swaps in the backbone under test.
+# images (`total_batch`, kept on any number of processes by tools/gvb.py
+# with gradient accumulation), poly decay. tools/gvb.py swaps in the
+# backbone under test.
 _base_ = [
     'mmseg::_base_/default_runtime.py', './protocol_runtime.py'
 ]
@@ -56,6 +58,7 @@ optim_wrapper = dict(
     type='OptimWrapper',
     optimizer=dict(type='AdamW', lr=2e-4, weight_decay=0.01),
     clip_grad=None)
+total_batch = 8
 max_iters = 10000
 param_scheduler = [
     dict(type='PolyLR', eta_min=0, power=0.9, begin=0, end=max_iters,

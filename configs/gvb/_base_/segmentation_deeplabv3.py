@@ -3,7 +3,9 @@
 # map; the heads train on `percentage`% of the training images (a seeded
 # share that keeps every class) for 20k iterations of 512x512 crops, SGD lr
 # 0.01, momentum 0.9, weight decay 5e-4, poly decay, 16 images per iteration
-# (4 GPUs x 4).
+# (4 GPUs x 4): `total_batch`, which tools/gvb.py keeps on any number of
+# processes with gradient accumulation (iteration counts are optimizer
+# steps; the runner scales them by the accumulation).
 # Difference from mmseg's DeepLabV3 configs: the heads use BN, not SyncBN,
 # so the protocol also runs on one process and on CPU; with several GPUs,
 # SyncBN (norm_cfg=dict(type='SyncBN', requires_grad=True)) is the usual
@@ -54,6 +56,7 @@ optim_wrapper = dict(
     type='OptimWrapper',
     optimizer=dict(type='SGD', lr=0.01, momentum=0.9, weight_decay=5e-4),
     clip_grad=None)
+total_batch = 16
 max_iters = 20000
 param_scheduler = [
     dict(type='PolyLR', eta_min=1e-4, power=0.9, begin=0, end=max_iters,

@@ -13,7 +13,6 @@
 _base_ = ['../_base_/detection_faster_rcnn.py']
 
 gvb_root = '{{$GVB_DATA_ROOT:data/gvb}}'
-percentage = float('{{$GVB_PERCENTAGE:10}}')
 data_root = gvb_root + '/citypersons/'
 gvb = dict(
     dataset='citypersons',
@@ -64,21 +63,17 @@ test_dataloader = val_dataloader
 val_evaluator = dict(type='CityPersonsMissRate',
                      settings=('Reasonable', 'Heavy'))
 
-# 60 epochs. The split is a share of the training images that hold a
-# pedestrian (the others are filtered out first); counting an epoch on all
-# 2975 makes it a little longer than that share.
-train_images = 2975
+# 60 epochs of the split: a share of the training images that hold a
+# pedestrian (the others are filtered out first).
 epochs = 60
-iters_per_epoch = -(-int(train_images * percentage / 100) // 16)
-max_iters = epochs * iters_per_epoch
-train_cfg = dict(max_iters=max_iters, val_interval=max_iters)
+train_cfg = dict(max_epochs=epochs, val_interval=epochs)
 param_scheduler = [
     dict(type='LinearLR', start_factor=0.001, by_epoch=False, begin=0,
-         end=min(500, max_iters)),
-    dict(type='MultiStepLR', by_epoch=False, begin=0, end=max_iters,
-         milestones=[iters_per_epoch * 40, iters_per_epoch * 55], gamma=0.1),
+         end=500),
+    dict(type='MultiStepLR', by_epoch=True, begin=0, end=epochs,
+         milestones=[40, 55], gamma=0.1),
 ]
-default_hooks = dict(checkpoint=dict(interval=max_iters))
+default_hooks = dict(checkpoint=dict(interval=epochs))
 
 # tools/test.py reports through GV-B: these metrics under GV-B's names and
 # scale, and the dataset's row of the GV-B table.

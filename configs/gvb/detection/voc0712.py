@@ -11,7 +11,6 @@
 _base_ = ['../_base_/detection_faster_rcnn.py']
 
 gvb_root = '{{$GVB_DATA_ROOT:data/gvb}}'
-percentage = float('{{$GVB_PERCENTAGE:10}}')
 data_root = gvb_root + '/voc0712/VOCdevkit/'
 # mmdet's VOCMetric reports a fraction; GV-B's table is in percent.
 gvb = dict(dataset='voc0712', metric_keys=dict(mAP='pascal_voc/mAP'),
@@ -66,19 +65,16 @@ val_dataloader = dict(
 test_dataloader = val_dataloader
 val_evaluator = dict(type='VOCMetric', metric='mAP', eval_mode='11points')
 
-# 12 epochs of the `percentage`% subset, 16 images per iteration.
-train_images = 16551
+# 12 epochs of the `percentage`% subset, 16 images per optimizer step.
 epochs = 12
-iters_per_epoch = -(-int(train_images * percentage / 100) // 16)
-max_iters = epochs * iters_per_epoch
-train_cfg = dict(max_iters=max_iters, val_interval=max_iters)
+train_cfg = dict(max_epochs=epochs, val_interval=epochs)
 param_scheduler = [
     dict(type='LinearLR', start_factor=0.001, by_epoch=False, begin=0,
-         end=min(500, max_iters)),
-    dict(type='MultiStepLR', by_epoch=False, begin=0, end=max_iters,
-         milestones=[iters_per_epoch * 8, iters_per_epoch * 11], gamma=0.1),
+         end=500),
+    dict(type='MultiStepLR', by_epoch=True, begin=0, end=epochs,
+         milestones=[8, 11], gamma=0.1),
 ]
-default_hooks = dict(checkpoint=dict(interval=max_iters))
+default_hooks = dict(checkpoint=dict(interval=epochs))
 
 # tools/test.py reports through GV-B: these metrics under GV-B's names and
 # scale, and the dataset's row of the GV-B table.

@@ -12,7 +12,6 @@
 _base_ = ['../_base_/detection_faster_rcnn.py']
 
 gvb_root = '{{$GVB_DATA_ROOT:data/gvb}}'
-percentage = float('{{$GVB_PERCENTAGE:10}}')
 data_root = gvb_root + '/wider_face/'
 gvb = dict(
     dataset='wider_face',
@@ -67,19 +66,15 @@ val_dataloader = dict(
         pipeline=test_pipeline))
 test_dataloader = val_dataloader
 val_evaluator = dict(type='WiderFaceAP')
-
-train_images = 12880
 epochs = 12
-iters_per_epoch = -(-int(train_images * percentage / 100) // 16)
-max_iters = epochs * iters_per_epoch
-train_cfg = dict(max_iters=max_iters, val_interval=max_iters)
+train_cfg = dict(max_epochs=epochs, val_interval=epochs)
 param_scheduler = [
     dict(type='LinearLR', start_factor=0.001, by_epoch=False, begin=0,
-         end=min(500, max_iters)),
-    dict(type='MultiStepLR', by_epoch=False, begin=0, end=max_iters,
-         milestones=[iters_per_epoch * 8, iters_per_epoch * 11], gamma=0.1),
+         end=500),
+    dict(type='MultiStepLR', by_epoch=True, begin=0, end=epochs,
+         milestones=[8, 11], gamma=0.1),
 ]
-default_hooks = dict(checkpoint=dict(interval=max_iters))
+default_hooks = dict(checkpoint=dict(interval=epochs))
 
 # tools/test.py reports through GV-B: these metrics under GV-B's names and
 # scale, and the dataset's row of the GV-B table.
