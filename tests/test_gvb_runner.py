@@ -604,3 +604,61 @@ def test_budget_refuses_a_batch_it_cannot_keep(tmp_path):
     with pytest.raises(ValueError, match='not a multiple of 1 processes x '
                        'batch_size 3'):
         apply_budget(cfg, 1)
+
+
+@needs_data('raccoon_voc')
+def test_mini_suite_writes_the_dense_layouts(tmp_path):
+    """The extracts in the layouts the own-dataset configs read, and the
+    configs' datasets see them (train / test sizes)."""
+    from mmengine.registry import DATASETS, DefaultScope
+    from mmintern.gvb.mini_suite import write_mini_suite
+    from mmintern.utils.data_root import shared_data_root
+    root = str(tmp_path / 'gvb')
+    write_mini_suite(shared_data_root(), root,
+                     ['raccoon', 'camvid', 'seven_scenes'])
+    sizes = {}
+    for task, name, scope in (('detection', 'raccoon', 'mmdet'),
+                              ('segmentation', 'camvid', 'mmseg'),
+                              ('depth', 'seven_scenes', 'mmseg')):
+        os.environ['GVB_DATA_ROOT'] = root
+        cfg = Config.fromfile(config_path('gvb', task, f'{name}.py'))
+        with DefaultScope.overwrite_default_scope(scope):
+            import importlib
+            importlib.import_module(f'{scope}.datasets')
+            train = DATASETS.build(cfg.train_dataloader.dataset.dataset)
+            test = DATASETS.build(cfg.test_dataloader.dataset)
+        sizes[name] = (len(train), len(test))
+        sample = test[0]['data_samples']
+        if name == 'camvid':  # index masks with the void class 11
+            assert set(sample.gt_sem_seg.data.unique().tolist()) <= \
+                set(range(12))
+        if name == 'seven_scenes':  # metres
+            assert 0 < float(sample.gt_depth_map.data.max()) < 10
+    assert sizes == dict(raccoon=(160, 40), camvid=(81, 20),
+                         seven_scenes=(80, 20))
+
+
+def test_own_datasets_have_rows_without_a_reference(tmp_path):
+    from mmintern.evaluation.gvb import GVBTable, dataset_info
+    from mmintern.gvb.runner import find_jobs
+    jobs, _, own = find_jobs(config_path('gvb'), ['detection', 'depth'],
+                             ['voc0712', 'raccoon', 'seven_scenes'])
+    assert [j.name for j in jobs] == ['voc0712', 'raccoon', 'seven_scenes']
+    assert own['raccoon'].own and own['raccoon'].metrics == ('mAP', )
+    assert own['seven_scenes'].higher_is_better is False
+    table = GVBTable('Up-A R50')
+    table.add('voc0712', dict(mAP=80.))
+    table.add('raccoon', dict(mAP=50.), info=own['raccoon'])
+    result = table.evaluate()
+    rows = {r['dataset']: r for r in result['rows']}
+    assert rows['raccoon']['reference'] is None
+    assert rows['raccoon']['error_reduction'] is None
+    # The task mean counts GV-B datasets only.
+    assert result['tasks']['detection']['num_datasets'] == 1
+    assert '| Raccoon (own) | mAP | 50.00 | - | - (own dataset) |' in \
+        table.to_markdown(result)
+    with pytest.raises(KeyError, match="lacks \\['higher_is_better'\\]"):
+        dataset_info(dict(dataset='mine', task='detection',
+                          metric_keys=dict(mAP='x')))
+    with pytest.raises(KeyError, match=r'neither a GV-B dataset .* nor a '):
+        find_jobs(config_path('gvb'), ['detection'], ['no_such_set'])

@@ -1,5 +1,13 @@
-"""The GV-B mini suite: GV-B datasets in their real on-disk layouts, made
+"""The GV-B mini suite: datasets in the protocols' on-disk layouts, made
 from the small real extracts that ship with the project.
+
+CIFAR-10 takes GV-B's own layout (``configs/gvb/classification/
+cifar10.py``). The dense tasks have no GV-B dataset among the extracts, so
+they enter as a user's own datasets, in the layouts their configs read:
+``raccoon`` (VOC xml, one class; ``configs/gvb/detection/raccoon.py``),
+``camvid`` (images + index masks; ``segmentation/camvid.py``) and
+``seven_scenes`` (NYU's depth layout; ``depth/seven_scenes.py``). Their
+files are linked, not copied.
 
 Upstream stages and GV-B must not share images: a stage that trained on a
 GV-B test image with its label would inflate that backbone's GV-B score.
@@ -103,11 +111,77 @@ def write_cifar10(src: str, gvb_root: str) -> str:
     return osp.dirname(folder)
 
 
+def _link(src: str, dst: str) -> None:
+    if not osp.exists(src):
+        raise FileNotFoundError(f'{src} is missing from the data extract')
+    os.makedirs(osp.dirname(dst), exist_ok=True)
+    if not osp.lexists(dst):
+        os.symlink(osp.abspath(src), dst)
+
+
+def write_raccoon(src: str, gvb_root: str) -> str:
+    """``<gvb_root>/raccoon/VOCdevkit``: the extract is VOC-style already
+    (``VOC_raccoon``; its author's 160 train / 40 val ids)."""
+    _link(osp.join(src, 'VOCdevkit'),
+          osp.join(gvb_root, 'raccoon', 'VOCdevkit'))
+    return osp.join(gvb_root, 'raccoon')
+
+
+# Of a frame sequence, the first share trains, the rest tests: the frames
+# are consecutive video, so a random split would test on near-copies of
+# training frames.
+SEQUENCE_TRAIN_SHARE = 0.8
+
+
+def _sequence_split(names: Sequence[str]) -> Dict[str, List[str]]:
+    names = sorted(names)
+    cut = int(round(len(names) * SEQUENCE_TRAIN_SHARE))
+    return dict(train=names[:cut], test=names[cut:])
+
+
+def write_camvid(src: str, gvb_root: str) -> str:
+    """``<gvb_root>/camvid/{img_dir,ann_dir}/{train,test}/<name>.png`` from
+    the extract's 101 val frames (index masks, 11 = unlabelled)."""
+    root = osp.join(src, 'CamVid')
+    names = [f for f in os.listdir(osp.join(root, 'val'))
+             if f.endswith('.png')]
+    out = osp.join(gvb_root, 'camvid')
+    for split, files in _sequence_split(names).items():
+        for f in files:
+            _link(osp.join(root, 'val', f), osp.join(out, 'img_dir', split, f))
+            _link(osp.join(root, 'valannot', f),
+                  osp.join(out, 'ann_dir', split, f))
+    return out
+
+
+def write_seven_scenes(src: str, gvb_root: str) -> str:
+    """``<gvb_root>/seven_scenes/{images,annotations}/{train,test}/
+    kitchen_<frame>.{jpg,png}`` (NYU's layout) from the extract's 100
+    frames (uint16 millimetres, 0 = no measurement)."""
+    frames = [f.split('.')[0] for f in os.listdir(osp.join(src, 'rgb'))
+              if f.endswith('.color.jpg')]
+    out = osp.join(gvb_root, 'seven_scenes')
+    for split, names in _sequence_split(frames).items():
+        for frame in names:
+            stem = 'kitchen_' + frame.split('-')[1]
+            _link(osp.join(src, 'rgb', f'{frame}.color.jpg'),
+                  osp.join(out, 'images', split, f'{stem}.jpg'))
+            _link(osp.join(src, 'depth', f'{frame}.depth.png'),
+                  osp.join(out, 'annotations', split, f'{stem}.png'))
+    return out
+
+
 # Dataset key -> writer(source data root, GV-B root); the source root holds
 # the extracts' folders (e.g. ../shared/data).
 MINI_SUITE = {
     'cifar10': lambda data, gvb_root: write_cifar10(
         osp.join(data, 'cifar10', 'test'), gvb_root),
+    'raccoon': lambda data, gvb_root: write_raccoon(
+        osp.join(data, 'raccoon_voc'), gvb_root),
+    'camvid': lambda data, gvb_root: write_camvid(
+        osp.join(data, 'camvid_seg'), gvb_root),
+    'seven_scenes': lambda data, gvb_root: write_seven_scenes(
+        osp.join(data, 'depth_7scenes'), gvb_root),
 }
 
 

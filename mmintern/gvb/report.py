@@ -116,6 +116,8 @@ def plot_data_efficiency(tables: Dict[str, dict], path: str) -> None:
     """
     plt = _pyplot()
     order = list(gvb_datasets())
+    order += sorted({r['dataset'] for t in tables.values() for r in t['rows']}
+                    - set(order))  # a user's own datasets, after GV-B's
     series: Dict[str, Dict[str, List[tuple]]] = {}
     references: Dict[str, dict] = {}
     for pct, table in tables.items():
@@ -134,9 +136,11 @@ def plot_data_efficiency(tables: Dict[str, dict], path: str) -> None:
             points.sort()
             line, = ax.plot([p for p, _ in points], [v for _, v in points],
                             marker='o', label=metric)
-            # The published number, at GV-B's own percentage.
-            ax.axhline(references[name][metric], color=line.get_color(),
-                       linestyle='--', linewidth=0.8)
+            # The published number, at GV-B's own percentage (an own
+            # dataset has none).
+            if references[name] is not None:
+                ax.axhline(references[name][metric], color=line.get_color(),
+                           linestyle='--', linewidth=0.8)
         ax.set_xscale('log')
         # Ticks at the percentages run, written plainly (not 5x10^0).
         pcts = sorted({p for points in series[name].values()

@@ -21,7 +21,8 @@ from typing import Dict, List, Optional, Sequence
 from mmengine.config import Config
 from mmengine.logging import print_log
 
-from mmintern.evaluation.gvb import GVBTable, gvb_datasets, reference_row
+from mmintern.evaluation.gvb import (GVBTable, dataset_info, gvb_datasets,
+                                     reference_row)
 from mmintern.evaluation.gvb.reference import TASKS, GVBDataset
 from .backbone_spec import BackboneSpec, apply_backbone
 from .budget import apply_budget
@@ -61,6 +62,7 @@ class RunSettings:
     cfg_options: Optional[dict] = None
     quick: bool = False
     # Filled while running.
+    own: Dict[str, GVBDataset] = field(default_factory=dict)
     missing: Dict[str, List[dict]] = field(default_factory=dict)
     failed: Dict[str, Dict[str, str]] = field(default_factory=dict)
 
@@ -72,26 +74,27 @@ def find_jobs(config_root: str, tasks: Sequence[str],
               datasets: Optional[Sequence[str]]):
     """The dataset configs to run, in benchmark order.
 
+    A name in ``datasets`` that is not a GV-B dataset is the user's own:
+    its config is ``<config_root>/<task>/<name>.py`` for one of the tasks,
+    and its ``gvb`` dict describes it (:func:`dataset_info`). Own datasets
+    run after the GV-B ones, in the order given.
+
     Args:
         config_root (str): The folder with ``<task>/<name>.py``.
         tasks (Sequence[str]): The tasks to run.
-        datasets (Sequence[str], optional): Only these GV-B datasets.
+        datasets (Sequence[str], optional): Only these datasets.
 
     Returns:
-        tuple[list[Job], list[str]]: The jobs, and the selected GV-B
-        datasets that have no config under ``config_root``.
+        tuple[list[Job], list[str], dict]: The jobs; the selected GV-B
+        datasets that have no config under ``config_root``; the own
+        datasets' :class:`GVBDataset` by name.
     """
     known = gvb_datasets()
     unknown_tasks = [t for t in tasks if t not in TASKS]
     if unknown_tasks:
         raise KeyError(f'unknown GV-B tasks {unknown_tasks}; valid: '
                        f'{list(TASKS)}')
-    if datasets is not None:
-        unknown = [d for d in datasets if d not in known]
-        if unknown:
-            raise KeyError(f'unknown GV-B datasets {unknown}; valid: '
-                           f'{list(known)}')
-    jobs, not_configured = [], []
+    jobs, not_configured, own = [], [], {}
     for name, dataset in known.items():
         if dataset.task not in tasks or \
                 (datasets is not None and name not in datasets):
@@ -101,7 +104,24 @@ def find_jobs(config_root: str, tasks: Sequence[str],
             jobs.append(Job(dataset.task, name, path))
         else:
             not_configured.append(name)
-    return jobs, not_configured
+    for name in datasets or ():
+        if name in known:
+            continue
+        found = [(task, osp.join(config_root, task, f'{name}.py'))
+                 for task in TASKS
+                 if osp.isfile(osp.join(config_root, task, f'{name}.py'))]
+        if not found:
+            raise KeyError(
+                f'{name!r} is neither a GV-B dataset (valid: {list(known)}) '
+                f'nor a config of your own under {config_root}/<task>/'
+                f'{name}.py')
+        task, path = found[0]
+        if task not in tasks:
+            continue
+        own[name] = dataset_info(Config.fromfile(path).get('gvb') or {},
+                                 task)
+        jobs.append(Job(task, name, path))
+    return jobs, not_configured, own
 
 
 def check_checkpoint(spec: BackboneSpec) -> None:
@@ -371,8 +391,9 @@ def run_benchmark(settings: RunSettings) -> dict:
                          f'{settings.probe!r}')
     reference = reference_row(settings.reference)  # fails early on a typo
     check_checkpoint(settings.spec)
-    jobs, not_configured = find_jobs(settings.config_root, settings.tasks,
-                                     settings.datasets)
+    jobs, not_configured, own = find_jobs(
+        settings.config_root, settings.tasks, settings.datasets)
+    settings.own = own
     # Before anything trains: weights that leave part of the backbone
     # random would give a number that is not the checkpoint's.
     check_backbone_weights(settings.spec, {job.task for job in jobs})
@@ -382,7 +403,7 @@ def run_benchmark(settings: RunSettings) -> dict:
 
 def _run_locked(settings: RunSettings, jobs: List[Job],
                 not_configured: List[str], reference: dict) -> dict:
-    datasets = gvb_datasets()
+    datasets = {**gvb_datasets(), **settings.own}
     store = ResultStore(osp.join(settings.work_dir, 'results.json'),
                         meta=dict(backbone=settings.spec.to_dict()))
     if not_configured:
@@ -438,8 +459,9 @@ def _run_locked(settings: RunSettings, jobs: List[Job],
             finally:
                 _release_memory()
             entry.update(status=DONE, time=time.perf_counter() - start)
-            check_scale(job.name, datasets[job.name], entry['metrics'],
-                        reference[job.name])
+            if job.name in reference:  # own datasets have none
+                check_scale(job.name, datasets[job.name], entry['metrics'],
+                            reference[job.name])
             store.put(pct, job.name, seed, entry)
             _progress(index, total, pct, name, 'done',
                       _metric_text(entry['metrics']), entry['time'])
@@ -460,6 +482,18 @@ def _save_traceback(work_dir: str) -> None:
     os.makedirs(osp.dirname(path), exist_ok=True)
     with open(path, 'w') as f:
         f.write(traceback.format_exc())
+
+
+def _own_info(name: str, entry: dict,
+              settings: RunSettings) -> Optional[GVBDataset]:
+    """A user's own dataset's info: this run's, or from the config that
+    made a stored result; None for a GV-B dataset."""
+    if name in gvb_datasets():
+        return None
+    if name not in settings.own:
+        settings.own[name] = dataset_info(
+            Config.fromfile(entry['config']).get('gvb') or {}, entry['task'])
+    return settings.own[name]
 
 
 def _made_like(print_: dict, weights: str, settings: RunSettings) -> bool:
@@ -499,7 +533,8 @@ def write_outputs(settings: RunSettings, store: ResultStore,
                        and _made_like(e.get('fingerprint') or {}, weights,
                                       settings)]
             if entries:
-                table.add(name, *_mean_std([e['metrics'] for e in entries]))
+                table.add(name, *_mean_std([e['metrics'] for e in entries]),
+                          info=_own_info(name, entries[0], settings))
                 if entries[0].get('budget'):
                     budgets[name] = entries[0]['budget']
         tables[key] = table.evaluate()

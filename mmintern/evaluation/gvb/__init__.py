@@ -1,9 +1,10 @@
 from .gvb_evaluator import (GVBEvaluator, GVBTable, error, error_reduction,
                             to_gvb_metrics)
-from .reference import (GVBDataset, gvb_datasets, reference_row,
+from .reference import (GVBDataset, dataset_info, gvb_datasets, reference_row,
                         reference_rows)
 
 __all__ = [
     'GVBEvaluator', 'GVBTable', 'error', 'error_reduction', 'to_gvb_metrics',
-    'GVBDataset', 'gvb_datasets', 'reference_row', 'reference_rows'
+    'GVBDataset', 'dataset_info', 'gvb_datasets', 'reference_row',
+    'reference_rows'
 ]

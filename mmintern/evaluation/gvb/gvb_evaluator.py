@@ -7,6 +7,7 @@ own metrics that reports them under GV-B's names and scale and adds the
 dataset's row to a table: ``tools/test.py`` on a GV-B config reports
 through it, and ``tools/gvb.py`` runs the same class.
 """
+import dataclasses
 import json
 import os
 import os.path as osp
@@ -17,7 +18,8 @@ from mmengine.evaluator import Evaluator
 from mmengine.logging import print_log
 
 from mmintern.registry import register_evaluator
-from .reference import TASKS, GVBDataset, gvb_datasets, reference_row
+from .reference import (TASKS, GVBDataset, dataset_info, gvb_datasets,
+                        reference_row)
 
 
 def error(value: float, higher_is_better: bool) -> float:
@@ -58,12 +60,17 @@ class GVBTable:
         self.spread: Dict[str, Dict[str, float]] = {}
 
     def add(self, dataset: str, metrics: Dict[str, float],
-            spread: Optional[Dict[str, float]] = None) -> None:
+            spread: Optional[Dict[str, float]] = None,
+            info: Optional[GVBDataset] = None) -> None:
         """Record one dataset's metrics, named as in its GV-B entry, and
-        optionally their standard deviation over seeds."""
+        optionally their standard deviation over seeds. A user's own
+        dataset comes with its ``info`` (:func:`dataset_info`)."""
+        if info is not None and info.own:
+            self.datasets.setdefault(dataset, info)
         if dataset not in self.datasets:
             raise KeyError(f'{dataset!r} is not a GV-B dataset; valid: '
-                           f'{list(self.datasets)}')
+                           f'{list(self.datasets)} (or give the info of '
+                           'your own)')
         wanted = self.datasets[dataset].metrics
         missing = [m for m in wanted if m not in metrics]
         if missing:
@@ -80,20 +87,23 @@ class GVBTable:
         for name, spec in self.datasets.items():
             if name not in self.results:
                 continue
-            values, ref = self.results[name], self.reference[name]
-            reductions = [
-                error_reduction(values[m], ref[m], spec.higher_is_better)
-                for m in spec.metrics
-            ]
+            values, ref = self.results[name], self.reference.get(name)
+            reduction = None
+            if ref is not None:  # a user's own dataset has no reference
+                reductions = [
+                    error_reduction(values[m], ref[m], spec.higher_is_better)
+                    for m in spec.metrics
+                ]
+                reduction = sum(reductions) / len(reductions)
             rows.append(dict(
                 dataset=name, title=spec.title, task=spec.task,
-                metrics=values, reference=ref,
-                error_reduction=sum(reductions) / len(reductions)))
+                metrics=values, reference=ref, error_reduction=reduction))
             if name in self.spread:
                 rows[-1]['std'] = self.spread[name]
         tasks = {}
         for task in TASKS:
-            in_task = [r['error_reduction'] for r in rows if r['task'] == task]
+            in_task = [r['error_reduction'] for r in rows
+                       if r['task'] == task and r['error_reduction'] is not None]
             if in_task:
                 tasks[task] = dict(num_datasets=len(in_task),
                                    error_reduction=sum(in_task) / len(in_task))
@@ -110,9 +120,13 @@ class GVBTable:
             ours = ' / '.join(
                 f'{v:.2f}' + (f' ± {std[m]:.2f}' if std else '')
                 for m, v in r['metrics'].items())
-            theirs = ' / '.join(f'{v:g}' for v in r['reference'].values())
+            if r['reference'] is None:
+                theirs, reduction = '-', '- (own dataset)'
+            else:
+                theirs = ' / '.join(f'{v:g}' for v in r['reference'].values())
+                reduction = f'{r["error_reduction"]:+.1f}%'
             lines.append(f'| {r["task"]} | {r["title"]} | {names} | {ours} | '
-                         f'{theirs} | {r["error_reduction"]:+.1f}% |')
+                         f'{theirs} | {reduction} |')
         lines += ['', f'| task | datasets | mean error reduction vs {ref} |',
                   '|---|---|---|']
         for task, t in table['tasks'].items():
@@ -187,14 +201,11 @@ class GVBEvaluator(Evaluator):
                  gvb: dict,
                  reference: str = 'Up-A R50',
                  table_file: Optional[str] = None):
-        datasets = gvb_datasets()
-        name = gvb.get('dataset')
-        if name not in datasets:
-            raise KeyError(f'gvb.dataset {name!r} is not a GV-B dataset; '
-                           f'valid: {list(datasets)}')
+        # A GV-B key, or a user's own dataset that the dict describes.
+        info = dataset_info(gvb)
         reference_row(reference)  # an unknown row fails here, not at the end
         super().__init__(_without_delete(metrics))
-        self.dataset = datasets[name]
+        self.dataset = info
         self.gvb = dict(gvb)
         self.reference = reference
         self.table_file = table_file
@@ -203,31 +214,40 @@ class GVBEvaluator(Evaluator):
         raw = super().evaluate(size)
         metrics = to_gvb_metrics(raw, self.gvb, self.dataset)
         table = GVBTable(self.reference)
-        rows = {}
+        rows, own = {}, {}
         if self.table_file and osp.isfile(self.table_file):
             with open(self.table_file) as f:
-                rows = json.load(f)['datasets']
+                stored = json.load(f)
+            rows = stored['datasets']
+            own = {name: GVBDataset(**{**info,
+                                       'metrics': tuple(info['metrics'])})
+                   for name, info in stored.get('own', {}).items()}
         rows[self.dataset.name] = metrics
+        if self.dataset.own:
+            own[self.dataset.name] = self.dataset
         for name, values in rows.items():
-            table.add(name, values)
+            table.add(name, values, info=own.get(name))
         result = table.evaluate()
         (row, ) = [r for r in result['rows']
                    if r['dataset'] == self.dataset.name]
         if self.table_file and is_main_process():
-            self._write(rows, table.to_markdown(result))
+            self._write(rows, own, table.to_markdown(result))
         single = GVBTable(self.reference)
-        single.add(self.dataset.name, metrics)
+        single.add(self.dataset.name, metrics, info=self.dataset)
         print_log('GV-B:\n' + single.to_markdown(), logger='current')
-        return {**raw, **{f'gvb/{m}': v for m, v in metrics.items()},
-                'gvb/error_reduction': row['error_reduction']}
+        out = {**raw, **{f'gvb/{m}': v for m, v in metrics.items()}}
+        if row['error_reduction'] is not None:  # none for an own dataset
+            out['gvb/error_reduction'] = row['error_reduction']
+        return out
 
-    def _write(self, rows: dict, markdown: str) -> None:
+    def _write(self, rows: dict, own: dict, markdown: str) -> None:
         folder = osp.dirname(osp.abspath(self.table_file))
         os.makedirs(folder, exist_ok=True)
         tmp = self.table_file + '.tmp'
         with open(tmp, 'w') as f:
-            json.dump(dict(reference=self.reference, datasets=rows), f,
-                      indent=2)
+            json.dump(dict(reference=self.reference, datasets=rows,
+                           own={n: dataclasses.asdict(i)
+                                for n, i in own.items()}), f, indent=2)
         os.replace(tmp, self.table_file)  # a killed write loses no row
         with open(osp.splitext(self.table_file)[0] + '.md', 'w') as f:
             f.write(markdown + '\n')
