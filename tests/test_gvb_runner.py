@@ -479,30 +479,31 @@ def test_results_are_keyed_by_the_weights_and_the_settings(tmp_path):
 
 def test_a_checkpoint_must_fill_the_backbone(tmp_path):
     import torch
-    from mmintern.gvb.provenance import check_backbone_weights
+    from mmintern.gvb.provenance import check_backbone
     b1 = tmp_path / 'b1.pth'
     b1_checkpoint(b1, seed=0)
     spec = load_backbone_spec(METANET_B4)
     import dataclasses
     b4_with_b1 = dataclasses.replace(spec, checkpoint=str(b1))
     with pytest.raises(KeyError, match=r'keys are missing.*architecture'):
-        check_backbone_weights(b4_with_b1, ['classification'])
+        check_backbone(b4_with_b1, ['classification'])
     # The right architecture passes, for the pooled and the dense form.
     b1_spec = dataclasses.replace(
         load_backbone_spec(config_path('gvb', 'backbones', 'metanet-b1.py')),
         checkpoint=str(b1))
-    check_backbone_weights(b1_spec, ['classification', 'detection'])
+    check_backbone(b1_spec, ['classification', 'detection'])
     # A trunk without the 1280-d head leaves a spec that reads it random.
     trunk = {k: v for k, v in torch.load(b1, weights_only=True)[
         'state_dict'].items() if not k.startswith('backbone.head.')}
     torch.save(dict(state_dict=trunk), tmp_path / 'trunk.pth')
     with pytest.raises(KeyError, match=r"6 of its \d+ keys are missing.*"
                        r"head\.bn"):
-        check_backbone_weights(dataclasses.replace(
+        check_backbone(dataclasses.replace(
             b1_spec, checkpoint=str(tmp_path / 'trunk.pth'),
             pooled_out_indices=-1, pooled_channels=1280), ['classification'])
-    with pytest.raises(KeyError, match=r"no key with the prefix.*'backbone\.'"):
-        check_backbone_weights(dataclasses.replace(
+    with pytest.raises(KeyError,
+                       match=r"no key with the prefix 'image_encoder\.'"):
+        check_backbone(dataclasses.replace(
             b1_spec, checkpoint_prefix='image_encoder.'), ['classification'])
     # Every key there, one of another shape.
     state = torch.load(b1, weights_only=True)['state_dict']
@@ -510,21 +511,42 @@ def test_a_checkpoint_must_fill_the_backbone(tmp_path):
     torch.save(dict(state_dict={**state, key: state[key][:1]}),
                tmp_path / 'narrow.pth')
     with pytest.raises(ValueError, match=rf'1 shapes differ.*{key[9:]}'):
-        check_backbone_weights(dataclasses.replace(
+        check_backbone(dataclasses.replace(
             b1_spec, checkpoint=str(tmp_path / 'narrow.pth')), ['depth'])
     # Half the backbone missing.
     half = dict(list(state.items())[:len(state) // 2])
     torch.save(dict(state_dict=half), tmp_path / 'half.pth')
     with pytest.raises(KeyError, match='keys are missing'):
-        check_backbone_weights(dataclasses.replace(
+        check_backbone(dataclasses.replace(
             b1_spec, checkpoint=str(tmp_path / 'half.pth')), ['depth'])
     # The released layout names the converter.
     released = {'backbone.blocks.0.conv.weight': torch.zeros(1)}
     torch.save(dict(state_dict=released), tmp_path / 'released.pth')
     with pytest.raises(KeyError, match='metanet_to_mmintern'):
-        check_backbone_weights(dataclasses.replace(
+        check_backbone(dataclasses.replace(
             b1_spec, checkpoint=str(tmp_path / 'released.pth')),
             ['classification'])
+
+
+@pytest.mark.parametrize('spec', [
+    'metanet-b1.py', 'metanet-b4.py', 'resnet50.py', 'efficientnet-lite0.py',
+    'efficientnet-lite2.py'])
+def test_shipped_specs_state_their_backbones_widths(spec):
+    """A meta-device forward of every shipped spec gives the widths it
+    states (and a wrong one is refused before anything trains)."""
+    import dataclasses
+    from mmintern.gvb.provenance import check_backbone
+    loaded = load_backbone_spec(config_path('gvb', 'backbones', spec))
+    loaded = dataclasses.replace(loaded, checkpoint=None)
+    check_backbone(loaded, ['classification', 'detection'])
+    wrong = dataclasses.replace(
+        loaded, dense_channels=tuple(c + 1 for c in loaded.dense_channels))
+    with pytest.raises(ValueError, match='but dense_out_indices'):
+        check_backbone(wrong, ['depth'])
+    wrong = dataclasses.replace(loaded,
+                                pooled_channels=loaded.pooled_channels + 1)
+    with pytest.raises(ValueError, match='pooled output has'):
+        check_backbone(wrong, ['classification'])
 
 
 def test_one_run_per_work_dir(tmp_path):
@@ -662,3 +684,14 @@ def test_own_datasets_have_rows_without_a_reference(tmp_path):
                           metric_keys=dict(mAP='x')))
     with pytest.raises(KeyError, match=r'neither a GV-B dataset .* nor a '):
         find_jobs(config_path('gvb'), ['detection'], ['no_such_set'])
+
+
+def test_scale_warning_only_for_a_fraction(capsys):
+    from mmengine.logging import MMLogger
+    from mmintern.gvb.runner import check_scale
+    MMLogger.get_instance('gvb_scale_test')
+    dataset = gvb_datasets()['voc0712']
+    check_scale('voc0712', dataset, dict(mAP=0.), dict(mAP=80.))
+    assert 'looks like a fraction' not in capsys.readouterr().out
+    check_scale('voc0712', dataset, dict(mAP=0.7), dict(mAP=80.))
+    assert 'looks like a fraction' in capsys.readouterr().out

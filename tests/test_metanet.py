@@ -198,3 +198,10 @@ def test_blocks_start_as_their_shortcut():
     x = torch.randn(1, block.in_channels, 8, 8)
     block.eval()
     torch.testing.assert_close(block(x), x)
+
+
+@pytest.mark.parametrize('indices', [(5, 1), (1, 1, 2), (2, -6)])
+def test_out_indices_in_order_once(indices):
+    """Unsorted or repeated indices are refused, not silently rewritten."""
+    with pytest.raises(ValueError, match='each output once, in increasing'):
+        MetaNet(arch='b1', out_indices=indices)

@@ -3,8 +3,9 @@
 A result (and a feature cache) is reused only when everything that made it
 is the same: the resolved dataset config, the bytes of the checkpoint, the
 seed, the percentage, the quick flag, the options and the probe. Anything
-else reruns. The checkpoint is checked once, before anything trains, to
-fill the backbone exactly; and one work dir takes one run at a time.
+else reruns. The spec and its checkpoint are checked once, before anything
+trains: the widths it states and the weights must fit the backbone
+exactly. One work dir takes one run at a time.
 """
 import copy
 import fcntl
@@ -18,8 +19,8 @@ from mmengine.config import Config
 
 from .backbone_spec import BackboneSpec
 
-__all__ = ['checkpoint_identity', 'fingerprint', 'fingerprint_changes',
-           'check_backbone_weights', 'WorkDirLock']
+__all__ = ['checkpoint_identity', 'fingerprint', 'fingerprint_key',
+           'fingerprint_changes', 'check_backbone', 'WorkDirLock']
 
 _SHA_CACHE: Dict[tuple, str] = {}
 
@@ -98,22 +99,68 @@ def _backbone_variants(spec: BackboneSpec, tasks: Iterable[str]) -> dict:
     return variants
 
 
-def check_backbone_weights(spec: BackboneSpec, tasks: Iterable[str]) -> None:
-    """Fail unless the spec's checkpoint fills the backbone exactly.
+def check_backbone(spec: BackboneSpec, tasks: Iterable[str]) -> None:
+    """Fail before anything trains on a spec that does not match its
+    backbone, or weights that do not fill it exactly.
 
-    For each form of the backbone the tasks build (pooled, dense), every
-    parameter and buffer must be in the checkpoint (under the spec's
-    prefix) with its shape. Keys the backbone does not have are allowed (a
-    classifier's head, a feature pyramid that stops before ``conv_head``).
+    For each form of the backbone the tasks build (pooled, dense), built on
+    the meta device (no memory, no time):
+
+    - a 64x64 forward must give the widths the spec states
+      (``pooled_channels``; four maps of ``dense_channels``), since the
+      heads are built from them;
+    - with a checkpoint, every parameter and buffer must be in it (under
+      the spec's prefix) with its shape. Keys the backbone does not have are
+      allowed (a classifier's head, a feature pyramid that stops before
+      ``conv_head``).
 
     Raises:
+        ValueError: Naming the widths, or the keys whose shapes differ.
         KeyError: Naming the missing keys (and, for the released MetaNet
             layout, the converter: MetaNet's own load check).
-        ValueError: Naming the keys whose shapes differ.
     """
-    if spec.checkpoint is None:
-        return
+    import torch
     from mmengine.registry import MODELS, DefaultScope
+    weights = _checkpoint_weights(spec) if spec.checkpoint else None
+    for name, backbone_cfg in _backbone_variants(spec, tasks).items():
+        backbone_cfg = dict(backbone_cfg)
+        backbone_cfg.pop('init_cfg', None)
+        backbone, outs = None, None
+        # The meta device first; a backbone whose forward needs real values
+        # (a .item() somewhere) is built and run on the CPU instead.
+        for device in ('meta', 'cpu'):
+            try:
+                with DefaultScope.overwrite_default_scope('mmpretrain'), \
+                        torch.device(device):
+                    backbone = MODELS.build(backbone_cfg)
+                    backbone.eval()
+                    with torch.no_grad():
+                        outs = backbone(torch.zeros(1, 3, 64, 64))
+                break
+            except (RuntimeError, NotImplementedError):
+                if device == 'cpu':
+                    raise
+        _check_widths(spec, name, outs)
+        if weights is not None:
+            _check_weights(spec, name, backbone, weights)
+
+
+def _check_widths(spec: BackboneSpec, name: str, outs) -> None:
+    outs = outs if isinstance(outs, (list, tuple)) else (outs, )
+    widths = [int(o.shape[1]) for o in outs]
+    where = f'the backbone spec {spec.source or ""}'.rstrip()
+    if name == 'pooled' and widths[-1] != spec.pooled_channels:
+        raise ValueError(
+            f'{where} says pooled_channels={spec.pooled_channels}, but its '
+            f'pooled output has {widths[-1]} channels (outputs: {widths})')
+    if name == 'dense' and widths != list(spec.dense_channels):
+        raise ValueError(
+            f'{where} says dense_channels={list(spec.dense_channels)}, but '
+            f'dense_out_indices={list(spec.dense_out_indices or [])} give '
+            f'maps of {widths} channels')
+
+
+def _checkpoint_weights(spec: BackboneSpec) -> dict:
     from mmengine.runner.checkpoint import CheckpointLoader
     checkpoint = CheckpointLoader.load_checkpoint(spec.checkpoint,
                                                   map_location='cpu')
@@ -121,43 +168,41 @@ def check_backbone_weights(spec: BackboneSpec, tasks: Iterable[str]) -> None:
     prefix = spec.checkpoint_prefix or ''
     weights = {k[len(prefix):]: v for k, v in state.items()
                if k.startswith(prefix)}
-    where = f'the checkpoint {spec.checkpoint} (prefix {prefix!r})'
     if not weights:
         heads = sorted({k.split('.')[0] + '.' for k in state})[:8]
-        raise KeyError(f'{where} has no key with the prefix; its keys start '
-                       f'with {heads}: set checkpoint_prefix (or '
-                       '--checkpoint-prefix)')
-    import torch
-    for name, backbone_cfg in _backbone_variants(spec, tasks).items():
-        backbone_cfg = dict(backbone_cfg)
-        backbone_cfg.pop('init_cfg', None)
-        with DefaultScope.overwrite_default_scope('mmpretrain'), \
-                torch.device('meta'):
-            backbone = MODELS.build(backbone_cfg)
-        expected = backbone.state_dict()
-        # Loading runs the backbone's own checks: MetaNet's load hook
-        # refuses the released layout, naming the converter. Keys of another
-        # shape are left out here and reported below.
-        backbone.load_state_dict(
-            {k: v for k, v in weights.items()
-             if k not in expected or expected[k].shape == v.shape},
-            strict=False, assign=True)
-        missing = sorted(k for k in expected if k not in weights)
-        if missing:
-            raise KeyError(
-                f'{where} does not fill the {name} backbone '
-                f'{spec.backbone.get("type")}: {len(missing)} of its '
-                f'{len(expected)} keys are missing, e.g. {missing[:6]}; is it '
-                'the checkpoint of this architecture?')
-        wrong = [f'{k}: checkpoint {tuple(weights[k].shape)}, backbone '
-                 f'{tuple(v.shape)}' for k, v in expected.items()
-                 if tuple(weights[k].shape) != tuple(v.shape)]
-        if wrong:
-            raise ValueError(
-                f'{where} does not fit the {name} backbone '
-                f'{spec.backbone.get("type")}: {len(wrong)} shapes differ, '
-                f'e.g. {wrong[:4]}; is it the checkpoint of this '
-                'architecture?')
+        raise KeyError(f'the checkpoint {spec.checkpoint} has no key with '
+                       f'the prefix {prefix!r}; its keys start with {heads}: '
+                       'set checkpoint_prefix (or --checkpoint-prefix)')
+    return weights
+
+
+def _check_weights(spec: BackboneSpec, name: str, backbone,
+                   weights: dict) -> None:
+    where = (f'the checkpoint {spec.checkpoint} (prefix '
+             f'{spec.checkpoint_prefix!r})')
+    expected = backbone.state_dict()
+    # Loading runs the backbone's own checks: MetaNet's load hook refuses
+    # the released layout, naming the converter. Keys of another shape are
+    # left out here and reported below.
+    backbone.load_state_dict(
+        {k: v for k, v in weights.items()
+         if k not in expected or expected[k].shape == v.shape},
+        strict=False, assign=True)
+    missing = sorted(k for k in expected if k not in weights)
+    if missing:
+        raise KeyError(
+            f'{where} does not fill the {name} backbone '
+            f'{spec.backbone.get("type")}: {len(missing)} of its '
+            f'{len(expected)} keys are missing, e.g. {missing[:6]}; is it '
+            'the checkpoint of this architecture?')
+    wrong = [f'{k}: checkpoint {tuple(weights[k].shape)}, backbone '
+             f'{tuple(v.shape)}' for k, v in expected.items()
+             if tuple(weights[k].shape) != tuple(v.shape)]
+    if wrong:
+        raise ValueError(
+            f'{where} does not fit the {name} backbone '
+            f'{spec.backbone.get("type")}: {len(wrong)} shapes differ, '
+            f'e.g. {wrong[:4]}; is it the checkpoint of this architecture?')
 
 
 class WorkDirLock:

@@ -26,7 +26,7 @@ from mmintern.evaluation.gvb import (GVBTable, dataset_info, gvb_datasets,
 from mmintern.evaluation.gvb.reference import TASKS, GVBDataset
 from .backbone_spec import BackboneSpec, apply_backbone
 from .budget import apply_budget
-from .provenance import (WorkDirLock, check_backbone_weights,
+from .provenance import (WorkDirLock, check_backbone,
                          checkpoint_identity, fingerprint,
                          fingerprint_changes, fingerprint_key)
 from .quick import quick_config
@@ -331,7 +331,8 @@ def check_scale(name: str, dataset: GVBDataset, metrics: Dict[str, float],
                 reference: Dict[str, float]) -> None:
     """Warn about a fraction where GV-B reports percent."""
     for metric, value in metrics.items():
-        if dataset.higher_is_better and 0 <= value <= 1 < reference[metric]:
+        # 0 is a plausible score (an untrained head), not a fraction.
+        if dataset.higher_is_better and 0 < value <= 1 < reference[metric]:
             print_log(
                 f'GV-B: {name} {metric}={value:g} looks like a fraction but '
                 f'the reference reports {reference[metric]:g}; set '
@@ -396,7 +397,7 @@ def run_benchmark(settings: RunSettings) -> dict:
     settings.own = own
     # Before anything trains: weights that leave part of the backbone
     # random would give a number that is not the checkpoint's.
-    check_backbone_weights(settings.spec, {job.task for job in jobs})
+    check_backbone(settings.spec, {job.task for job in jobs})
     with WorkDirLock(settings.work_dir):
         return _run_locked(settings, jobs, not_configured, reference)
 

@@ -142,7 +142,14 @@ class MetaNet(BaseModule):
                     f'0..{num_stages - 1} and the pooled head vector is '
                     f'{num_stages} (or -1)')
             parsed.append(index % (num_stages + 1))
-        return tuple(sorted(set(parsed)))
+        # The outputs come back in stage order, once each: another order or
+        # a repeat would hand a neck its maps in an order it does not expect.
+        if parsed != sorted(set(parsed)):
+            raise ValueError(
+                f'out_indices {list(out_indices)} must name each output once, '
+                f'in increasing order (as stage indices: {parsed}); e.g. '
+                f'{sorted(set(parsed))}')
+        return tuple(parsed)
 
     def init_weights(self) -> None:
         init_cfgs = self.init_cfg if isinstance(self.init_cfg, list) \
