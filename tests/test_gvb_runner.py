@@ -650,7 +650,7 @@ def test_mini_suite_writes_the_dense_layouts(tmp_path):
             train = DATASETS.build(cfg.train_dataloader.dataset.dataset)
             test = DATASETS.build(cfg.test_dataloader.dataset)
         sizes[name] = (len(train), len(test))
-        sample = test[0]['data_samples']
+        sample = test[0]["data_samples"]
         if name == 'camvid':  # index masks with the void class 11
             assert set(sample.gt_sem_seg.data.unique().tolist()) <= \
                 set(range(12))

@@ -37,17 +37,15 @@ def test_data_root_is_the_variable_or_next_to_the_repository(monkeypatch):
         osp.dirname(REPO), 'shared', 'data')
 
 
-def test_demo_hands_gvb_the_checkpoint_it_trained(tmp_path, monkeypatch):
-    """``tools/demo.py --work-dir X``: GV-B reads X's last checkpoint, not
-    the spec's work_dirs/demo/iter_300.pth. The tools it starts are
-    recorded instead of run."""
+def test_demo_evaluates_what_it_trained_then_the_mini_table(
+        tmp_path, monkeypatch):
+    """``tools/demo.py --work-dir X``: test.py reads X's last checkpoint and
+    the GV-B mini table writes under X. The tools it starts are recorded
+    instead of run."""
     spec = importlib.util.spec_from_file_location(
         'demo', osp.join(REPO, 'tools', 'demo.py'))
     demo = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(demo)
-    root = tmp_path / 'repo'
-    for name in demo.GVB_DATASETS:  # the samples are there already
-        (root / 'data' / 'demo' / 'gvb' / name).mkdir(parents=True)
     shapes = tmp_path / 'shapes'
     (shapes / 'annotations').mkdir(parents=True)
     (shapes / 'annotations' / 'val.json').write_text('{}')
@@ -57,21 +55,13 @@ def test_demo_hands_gvb_the_checkpoint_it_trained(tmp_path, monkeypatch):
     (work / 'last_checkpoint').write_text(checkpoint)
     (work / 'test_metrics.json').write_text(json.dumps({'coco/bbox_mAP': .5}))
     calls = []
-
-    def run(*args):
-        calls.append(args)
-        if args[0] == 'tools/gvb.py':
-            gvb_dir = args[args.index('--work-dir') + 1]
-            with open(osp.join(gvb_dir, 'gvb_table.md'), 'w') as f:
-                f.write('| table |')
-
-    (work / 'gvb').mkdir()
-    monkeypatch.setattr(demo, 'run', run)
-    monkeypatch.setattr(demo, 'ROOT', str(root))
+    monkeypatch.setattr(demo, 'run', lambda *args: calls.append(args))
+    monkeypatch.setattr(demo, 'ROOT', str(tmp_path / 'repo'))
     monkeypatch.setattr(demo, 'DATA_ROOT', str(shapes))
     monkeypatch.setattr('sys.argv', ['demo.py', '--work-dir', str(work)])
     demo.main()
     assert [c[0] for c in calls] == ['tools/train.py', 'tools/test.py',
-                                     'tools/gvb.py']
-    gvb_call = calls[-1]
-    assert gvb_call[gvb_call.index('--checkpoint') + 1] == checkpoint
+                                     demo.MINI_TABLE]
+    assert calls[1][2] == checkpoint
+    table = calls[-1]
+    assert table[table.index('--work-dir') + 1] == str(work / 'gvb_mini')

@@ -1,6 +1,5 @@
 """The offline real ImageNet weights (``mmintern://``) and their configs."""
 import os
-import os.path as osp
 
 import pytest
 import torch
@@ -52,8 +51,8 @@ def test_unknown_name_lists_the_valid_ones():
 def test_lite0_gets_the_imagenet_samples_right(tmp_path):
     """The real config and weights through mmengine's test loop: a wrong
     padding, BN eps, normalisation or key order drops this far below 90."""
-    cfg = Config.fromfile(
-        config_path('efficientnet_lite', 'tf-efficientnet-lite0_8xb32_in1k.py'))
+    cfg = Config.fromfile(config_path(
+        'efficientnet_lite', 'tf-efficientnet-lite0_8xb32_in1k.py'))
     cfg.work_dir = str(tmp_path)
     cfg.load_from = SCHEME + 'tf_efficientnet_lite0'
     cfg.test_dataloader.dataset = dict(

@@ -5,11 +5,12 @@
    (``--resume``: a finished run is not trained again);
 3. evaluates the last checkpoint with tools/test.py;
 4. prints the metric table and where the checkpoint and logs are;
-5. GV-B mini run: tools/gvb.py --quick with that trained, frozen MetaNet-B1
-   on tiny samples of one GV-B dataset per task type (CIFAR-10, VOC07+12,
-   VOC2012, NYUv2), written in their real on-disk layouts to data/demo/gvb,
-   ending with the GV-B table. It checks that the whole benchmark pipeline
-   fits together; its numbers are not benchmark results.
+5. the GV-B mini table (tools/analysis_tools/gvb_mini_table.py, one seed):
+   real data of every task (CIFAR-10, raccoon detection, CamVid
+   segmentation, 7-Scenes depth, from ../shared/data) at 10%, on
+   EfficientNet-Lite0 with its real ImageNet weights, MetaNet-B1 from random
+   init and, when tools/intern_demo.py has trained the stages, the Up-G
+   MetaNet-B1 generalist.
 
 Delete work_dirs/demo to train from scratch again.
 """
@@ -23,10 +24,7 @@ import sys
 ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
 CONFIG = 'configs/demo/faster-rcnn_metanet-b1_fpn_shapes.py'
 DATA_ROOT = osp.join(ROOT, 'data/demo/shapes')  # the config's data_root
-# The spec names work_dirs/demo/iter_300.pth; the run hands it the
-# checkpoint it trained instead (--checkpoint), wherever --work-dir put it.
-GVB_SPEC = 'configs/gvb/backbones/metanet-b1_demo.py'
-GVB_DATASETS = ('cifar10', 'voc0712', 'voc2012', 'nyuv2')
+MINI_TABLE = 'tools/analysis_tools/gvb_mini_table.py'
 
 
 def run(*args: str) -> None:
@@ -62,24 +60,9 @@ def main():
     logs = sorted(glob.glob(osp.join(work_dir, '2*[0-9]')))
     print(f'logs:       {logs[-1] if logs else work_dir}')
 
-    run_gvb_mini(args.work_dir, checkpoint)
-
-
-def run_gvb_mini(work_dir: str, checkpoint: str) -> None:
-    from mmintern.testing.gvb_samples import write_sample
-    gvb_root = osp.join(ROOT, 'data/demo/gvb')
-    for name in GVB_DATASETS:
-        if not osp.isdir(osp.join(gvb_root, name)):
-            write_sample(gvb_root, name)
-    gvb_dir = osp.join(work_dir, 'gvb')
-    print('\nGV-B mini run (a pipeline check on tiny samples, not a '
-          'benchmark)', flush=True)
-    run('tools/gvb.py', GVB_SPEC, '--checkpoint', checkpoint,
-        '--datasets', *GVB_DATASETS,
-        '--percentage', '50', '--data-root', gvb_root, '--work-dir', gvb_dir,
-        '--quick')
-    with open(osp.join(ROOT, gvb_dir, 'gvb_table.md')) as f:
-        print(f.read())
+    print('\nGV-B mini table (real data and weights, CPU-sized schedules)',
+          flush=True)
+    run(MINI_TABLE, '--work-dir', osp.join(args.work_dir, 'gvb_mini'))
 
 
 if __name__ == '__main__':

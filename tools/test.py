@@ -8,15 +8,17 @@ from mmengine.registry import RUNNERS
 from mmengine.runner import Runner
 
 import mmintern  # noqa: F401  (registers MetaNet, safe checkpoint loading)
-from mmintern.utils.pretrained import SCHEME
 from mmintern.utils.cli import (apply_common_options, close_distributed,
                                 init_cpu_distributed, parse_tool_args)
+from mmintern.utils.pretrained import SCHEME
 
 
 def parse_args():
     parser = argparse.ArgumentParser(description='Test (and eval) a model')
     parser.add_argument('config', help='test config file path')
-    parser.add_argument('checkpoint', help='checkpoint file')
+    parser.add_argument(
+        'checkpoint', help='checkpoint file, or mmintern://<name> (offline '
+        'pretrained weights, mmintern/utils/pretrained.py)')
     parser.add_argument('--out', help='dump the metrics to this json file')
     return parse_tool_args(parser)
 

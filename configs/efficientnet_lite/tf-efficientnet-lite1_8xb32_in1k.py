@@ -1,5 +1,6 @@
 # EfficientNet-Lite1 with its real ImageNet-1k weights (see the Lite0 config):
-#   python tools/test.py configs/efficientnet_lite/tf-efficientnet-lite1_8xb32_in1k.py \
+#   python tools/test.py \
+#       configs/efficientnet_lite/tf-efficientnet-lite1_8xb32_in1k.py \
 #       mmintern://tf_efficientnet_lite1
 _base_ = './tf-efficientnet-lite0_8xb32_in1k.py'
 

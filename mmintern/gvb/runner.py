@@ -206,7 +206,8 @@ def run_fast_probe(cfg: Config, dataset: GVBDataset, seed: int = 0,
     probe is solved on them (``mmintern.engine.linear_probe``). The cache
     folder is named by ``cache_key``, the run's fingerprint, so features of
     other weights or settings are never served. ``seed`` seeds a backbone
-    without a checkpoint and the probe's hold-out. The config's optional ``gvb.fast_probe`` dict holds keyword arguments of
+    without a checkpoint and the probe's hold-out. The config's optional
+    ``gvb.fast_probe`` dict holds keyword arguments of
     ``fit_linear_probe`` (``weight_decays``, ``max_iter``, ...).
     """
     import torch

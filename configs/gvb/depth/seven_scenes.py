@@ -32,8 +32,9 @@ train_pipeline = [
 ]
 test_pipeline = [
     dict(type='LoadImageFromFile'),
-    dict(type='LoadDepthAnnotation', depth_rescale_factor=1e-3),
     dict(type='Resize', scale=(320, 240), keep_ratio=True),
+    # After Resize: RMSE is computed on the original-size depth maps.
+    dict(type='LoadDepthAnnotation', depth_rescale_factor=1e-3),
     dict(type='PackSegInputs', meta_keys=meta_keys),
 ]
 scenes = dict(type='NYUDataset', data_root=data_root)

@@ -102,8 +102,9 @@ class GVBTable:
                 rows[-1]['std'] = self.spread[name]
         tasks = {}
         for task in TASKS:
-            in_task = [r['error_reduction'] for r in rows
-                       if r['task'] == task and r['error_reduction'] is not None]
+            # A user's own dataset has no error reduction to average.
+            in_task = [r['error_reduction'] for r in rows if r['task'] == task
+                       and r['error_reduction'] is not None]
             if in_task:
                 tasks[task] = dict(num_datasets=len(in_task),
                                    error_reduction=sum(in_task) / len(in_task))
