@@ -7,7 +7,7 @@ import torch
 from mmengine.structures import InstanceData
 
 from mmintern.evaluation import CityPersonsMissRate, WiderFaceAP
-from mmintern.evaluation.functional import (FPPI_REFERENCES,
+from mmintern.evaluation.functional import (FPPI_REFERENCES, box_overlaps,
                                             citypersons_miss_rates,
                                             log_average_miss_rate,
                                             miss_rate_curve,
@@ -198,10 +198,29 @@ def test_face_kept_only_in_hard_changes_easy_and_hard_differently():
         AP_easy=100.0, AP_medium=100.0, AP_hard=83.33)
 
 
+def test_ground_truth_as_predictions_is_100_with_zero_size_faces():
+    """The annotations hold faces of width and height 0 (``[x y 0 0]``);
+    the toolkit's ``boxoverlap`` (+1 px widths) matches a detection on them,
+    so the ground truth as predictions is AP 100 in every setting."""
+    faces = np.array([[0, 0, 10, 10], [20, 20, 20, 20], [0, 0, 0, 0],
+                      [30, 5, 31, 5]], float)
+    keep = dict(easy=[1, 1, 0, 1], medium=[1, 1, 1, 1], hard=[1, 1, 1, 1])
+    result = dict(pred_bboxes=faces.copy(), pred_scores=np.linspace(1, .5, 4),
+                  gt_bboxes=faces,
+                  keep={k: np.array(v, bool) for k, v in keep.items()})
+    assert WiderFaceAP().compute_metrics([result]) == dict(
+        AP_easy=100.0, AP_medium=100.0, AP_hard=100.0)
+    # A one-pixel face and a detection one pixel off do not overlap.
+    assert box_overlaps(np.array([[1., 1, 1, 1]]), np.array([[0., 0, 0, 0]]),
+                        pixel_inclusive=True)[0, 0] == 0
+    assert box_overlaps(np.array([[0., 0, 0, 0]]), np.array([[0., 0, 0, 0]]),
+                        pixel_inclusive=True)[0, 0] == 1
+
+
 def test_a_detection_is_compared_with_its_best_face_only():
-    # Faces A and B overlap (IoU 2 / 3). The second detection overlaps A
-    # most (IoU .905) and B by .739, but A is already recalled: it is an FP,
-    # where VOC matching would give it B.
+    # Faces A and B overlap (IoU 99 / 143 with the toolkit's +1 widths). The
+    # second detection overlaps A most (IoU .913) and B by .760, but A is
+    # already recalled: it is an FP, where VOC matching would give it B.
     faces = np.array([[0, 0, 10, 10], [2, 0, 12, 10]], float)
     dets = [np.array([[0, 0, 10, 10], [.5, 0, 10.5, 10]], float)]
     ap = wider_face_ap(dets, [np.array([1., 0.])], [faces],

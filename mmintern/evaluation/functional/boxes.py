@@ -1,7 +1,9 @@
 """Box helpers shared by the detection metrics (numpy boxes).
 
-Boxes are ``(x1, y1, x2, y2)`` in continuous coordinates, as in mmdet:
-a box's width is ``x2 - x1`` (no ``+ 1``).
+Boxes are ``(x1, y1, x2, y2)``. By default in continuous coordinates, as in
+mmdet: a box's width is ``x2 - x1``. ``pixel_inclusive=True`` measures them
+as official toolkits written in MATLAB do (WIDER FACE's ``boxoverlap``):
+``x2 - x1 + 1``, so a box with ``x1 == x2`` covers one pixel column.
 """
 from typing import Optional
 
@@ -28,7 +30,8 @@ def as_boxes(boxes, name: str) -> np.ndarray:
 
 def box_overlaps(boxes1: np.ndarray,
                  boxes2: np.ndarray,
-                 ioa_columns: Optional[np.ndarray] = None) -> np.ndarray:
+                 ioa_columns: Optional[np.ndarray] = None,
+                 pixel_inclusive: bool = False) -> np.ndarray:
     """Overlap of every box of ``boxes1`` with every box of ``boxes2``.
 
     mmdet's ``bbox_overlaps``: IoU, and for the ``ioa_columns`` its
@@ -40,13 +43,18 @@ def box_overlaps(boxes1: np.ndarray,
         ioa_columns (np.ndarray, optional): Bool, shape (M,): boxes of
             ``boxes2`` measured by intersection over the area of the
             ``boxes1`` box (IoA) instead of IoU, as ignore regions are.
+        pixel_inclusive (bool): Widths and heights ``+ 1`` (mmdet's
+            ``use_legacy_coordinate``). Defaults to False.
 
     Returns:
         np.ndarray: Shape (N, M); 0 where the denominator is 0.
     """
     from mmdet.evaluation.functional import bbox_overlaps
-    iou = bbox_overlaps(boxes1, boxes2, mode='iou')
+    iou = bbox_overlaps(boxes1, boxes2, mode='iou',
+                        use_legacy_coordinate=pixel_inclusive)
     if ioa_columns is None or not np.any(ioa_columns):
         return iou
     return np.where(ioa_columns[None, :],
-                    bbox_overlaps(boxes1, boxes2, mode='iof'), iou)
+                    bbox_overlaps(boxes1, boxes2, mode='iof',
+                                  use_legacy_coordinate=pixel_inclusive),
+                    iou)
