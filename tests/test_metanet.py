@@ -205,3 +205,26 @@ def test_out_indices_in_order_once(indices):
     """Unsorted or repeated indices are refused, not silently rewritten."""
     with pytest.raises(ValueError, match='each output once, in increasing'):
         MetaNet(arch='b1', out_indices=indices)
+
+
+def test_fold_for_inference_keeps_the_outputs():
+    """BN folded into the convolutions of a frozen MetaNet, channels-last:
+    the same maps to 1e-4, the caller's module untouched."""
+    import torch
+    from mmintern.models.utils import fold_for_inference
+    torch.manual_seed(0)
+    model = MetaNet(arch='b1', out_indices=(1, 2, 4, 5))
+    model.eval()
+    for m in model.modules():  # non-trivial statistics to fold
+        if isinstance(m, torch.nn.BatchNorm2d):
+            m.running_mean.uniform_(-1, 1)
+            m.running_var.uniform_(.5, 2)
+    x = torch.randn(2, 3, 64, 64)
+    folded = fold_for_inference(model, x)
+    assert folded is not model
+    assert not any(isinstance(m, torch.nn.BatchNorm2d)
+                   for m in folded.stem.modules())
+    assert any(isinstance(m, torch.nn.BatchNorm2d) for m in model.modules())
+    with torch.no_grad():
+        for a, b in zip(model(x), folded(x)):
+            assert torch.allclose(a, b, atol=1e-4, rtol=1e-4)

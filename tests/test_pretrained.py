@@ -69,3 +69,20 @@ def test_lite0_gets_the_imagenet_samples_right(tmp_path):
     # Measured here: 89 of 100 (Lite1's config gives 87, Lite2's 91); one
     # image is one point.
     assert metrics['accuracy/top1'] >= 85
+
+
+def test_fold_for_inference_never_changes_a_timm_model():
+    """timm's BatchNormAct2d carries its activation: folding it like a plain
+    BatchNorm would drop the ReLU6, so the outputs check keeps it unfolded."""
+    from mmpretrain.registry import MODELS
+    from mmintern.models.utils import fold_for_inference
+    torch.manual_seed(0)
+    model = MODELS.build(dict(type='TIMMBackbone',
+                              model_name='tf_efficientnet_lite0',
+                              features_only=True, out_indices=(1, 2, 3, 4)))
+    model.eval()
+    x = torch.randn(2, 3, 64, 64)
+    fast = fold_for_inference(model, x)
+    with torch.no_grad():
+        for a, b in zip(model(x), fast(x)):
+            assert torch.allclose(a, b, atol=1e-4, rtol=1e-4)

@@ -216,6 +216,7 @@ def run_fast_probe(cfg: Config, dataset: GVBDataset, seed: int = 0,
 
     from mmintern.engine.linear_probe import (extract_features,
                                               fit_linear_probe, predict)
+    from mmintern.models.utils import fold_for_inference
     init_default_scope(cfg.get('default_scope', 'mmpretrain'))
     # A logger with a file is where mmengine dumps the initialisation of
     # every parameter (instead of the console), and the probe's log stays
@@ -232,7 +233,13 @@ def run_fast_probe(cfg: Config, dataset: GVBDataset, seed: int = 0,
     torch.manual_seed(seed)
     model = MODELS.build(model_cfg)
     model.init_weights()  # loads the spec's checkpoint
-    model.to('cuda' if torch.cuda.is_available() else 'cpu')
+    device = 'cuda' if torch.cuda.is_available() else 'cpu'
+    model.to(device)
+    # Frozen means cheap: BN folded into the convolutions (when that keeps
+    # the outputs), channels-last.
+    generator = torch.Generator().manual_seed(0)
+    example = torch.randn(2, 3, 64, 64, generator=generator).to(device)
+    model.backbone = fold_for_inference(model.backbone, example)
     cache = osp.join(cfg.work_dir, 'features', cache_key)
     train_x, train_y = extract_features(
         model, _feature_loader(cfg.train_dataloader),

@@ -1,4 +1,5 @@
 """Small helpers the model classes share."""
+from .inference import fold_for_inference
 from .output_width import last_output_width
 
-__all__ = ['last_output_width']
+__all__ = ['fold_for_inference', 'last_output_width']
