@@ -5,8 +5,9 @@ For each model (1000-class classifier, 224x224): parameters, GMACs
 size, with ratios against Swin-T measured in the same process.
 
 - inference (default): eval mode under ``torch.inference_mode``;
-  ``--deploy`` gives every model the usual inference treatment: BN folded
-  into the preceding conv (mmcv's ``fuse_conv_bn``) and channels-last inputs;
+  ``--deploy`` gives every model the treatment mmintern gives a frozen
+  backbone (``mmintern.models.utils.fold_for_inference``): BN folded into
+  the preceding conv where that keeps the outputs, channels-last;
 - ``--train``: train mode, forward + backward of the mean logit + an SGD
   step, so that the figure a user trains at is measured.
 
@@ -23,12 +24,12 @@ import statistics
 import time
 
 import torch
-from mmcv.cnn import fuse_conv_bn
 from mmengine.analysis import get_model_complexity_info
 from mmengine.config import Config
 from mmengine.registry import MODELS, init_default_scope
 
 import mmintern  # noqa: F401
+from mmintern.models.utils import fold_for_inference
 
 METANET_CONFIG = 'configs/metanet/metanet-b4_8xb128_in1k.py'
 PEERS = {
@@ -121,7 +122,7 @@ def main():
         info = get_model_complexity_info(model, (3, 224, 224),
                                          show_table=False, show_arch=False)
         if args.deploy:
-            model = fuse_conv_bn(model)
+            model = fold_for_inference(model, torch.randn(2, 3, 224, 224))
         model = model.to(args.device)
         rows[name] = dict(params=info['params'] / 1e6,
                           gmacs=info['flops'] / 1e9)
