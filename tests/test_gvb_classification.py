@@ -91,9 +91,9 @@ def test_config_runs_end_to_end_on_fixture(key, tmp_path, monkeypatch):
         pytest.importorskip(NEEDS[key])
     gvb_root = str(tmp_path / 'gvb')
     monkeypatch.setenv('GVB_DATA_ROOT', gvb_root)
-    monkeypatch.setenv('GVB_PERCENTAGE', '50')
     write_fixture(gvb_root, key)
     cfg = Config.fromfile(config_path('gvb', 'classification', f'{key}.py'))
+    cfg.train_dataloader.dataset.percentage = 50.
 
     # The conventions of configs/gvb/README.md.
     assert cfg.gvb.dataset == key
@@ -121,9 +121,9 @@ def test_config_runs_end_to_end_on_fixture(key, tmp_path, monkeypatch):
 
 def test_cifar10_on_real_jpegs_at_10_percent(tmp_path, monkeypatch):
     root = require_data('cifar10', 'test')
-    monkeypatch.setenv('GVB_PERCENTAGE', '10')
     cfg = Config.fromfile(
         config_path('gvb', '_base_', 'classification_linear.py'))
+    assert cfg.train_dataloader.dataset.percentage == 10.  # the default
     dataset = dict(type='CustomDataset', data_root=root,
                    pipeline=cfg.pipeline)
     cfg.train_dataloader.dataset.dataset = dataset

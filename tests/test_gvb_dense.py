@@ -150,8 +150,9 @@ def gvb_root(tmp_path_factory):
 
 def _load(name: str, gvb_root: str, monkeypatch) -> Config:
     monkeypatch.setenv('GVB_DATA_ROOT', gvb_root)
-    monkeypatch.setenv('GVB_PERCENTAGE', '50')
-    return Config.fromfile(osp.join(REPO, 'configs', 'gvb', CONFIGS[name]))
+    cfg = Config.fromfile(osp.join(REPO, 'configs', 'gvb', CONFIGS[name]))
+    cfg.train_dataloader.dataset.percentage = 50.
+    return cfg
 
 
 # The configs, end to end on the fixtures.
@@ -367,7 +368,6 @@ def test_dense_depth_head_shapes_and_range():
 
 
 # The three protocols on real data.
-
 
 
 def test_detection_protocol_on_raccoon_voc(monkeypatch, tmp_path):

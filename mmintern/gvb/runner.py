@@ -141,11 +141,16 @@ def load_config(job: Job, settings: RunSettings, percentage: float,
     """The dataset config with the backbone under test and the options;
     ``seed`` seeds the percentage split and the training (``randomness``).
     """
-    # The configs read these when they are parsed (see the README).
+    # Every dataset path is built from the data root when the config is
+    # parsed (see configs/gvb/README.md).
     os.environ['GVB_DATA_ROOT'] = settings.data_root
-    os.environ['GVB_PERCENTAGE'] = f'{percentage:g}'
-    os.environ['GVB_SEED'] = str(seed)
     cfg = Config.fromfile(job.config)
+    train_set = cfg.train_dataloader.dataset
+    if train_set.get('type') != 'PercentageDataset':
+        raise ValueError(
+            f'{job.config}: GV-B trains on a PercentageDataset '
+            f"(train_dataloader.dataset), got {train_set.get('type')!r}")
+    train_set.percentage, train_set.seed = float(percentage), seed
     cfg.randomness = dict(seed=seed)
     gvb = cfg.get('gvb') or {}
     if gvb.get('dataset', job.name) != job.name:

@@ -5,7 +5,8 @@ Reads the stage checkpoints that ``tools/intern_pipeline.py`` left in
 ``--pipeline-dir`` (one folder per stage config, each naming its final
 checkpoint in ``last_checkpoint``) and runs ``tools/gvb.py`` on each with
 the fast linear probe, at ``--percentage`` of the training data, once per
-``--seeds`` value (``GVB_SEED``: which images make up the percentage). The
+``--seeds`` value (``tools/gvb.py --seeds``: which images make up the
+percentage). The
 data is the GV-B mini suite (``mmintern.gvb.mini_suite``: real images that
 no stage trains on), written to ``--gvb-root`` when missing.
 
@@ -110,15 +111,14 @@ def run_gvb(spec: str, checkpoint: Optional[str], prefix: Optional[str],
     # Always run: tools/gvb.py skips what its work dir has done, and
     # refuses a work dir of another backbone or checkpoint.
     cmd = [sys.executable, GVB, spec, '--datasets', *args.datasets,
-           '--percentage', str(args.percentage), '--data-root',
-           args.gvb_root, '--work-dir', work_dir]
+           '--percentage', str(args.percentage), '--seeds', str(seed),
+           '--data-root', args.gvb_root, '--work-dir', work_dir]
     if not args.full_size:
         cmd.append('--quick')
     if checkpoint is not None:
         cmd += ['--checkpoint', checkpoint, '--checkpoint-prefix', prefix]
     print(' '.join(cmd), flush=True)
-    env = dict(os.environ, GVB_SEED=str(seed))
-    if subprocess.call(cmd, env=env) != 0:
+    if subprocess.call(cmd) != 0:
         raise RuntimeError(f'tools/gvb.py failed for {spec} ({checkpoint}), '
                            f'see {work_dir}')
     results = osp.join(work_dir, 'gvb_results.json')

@@ -21,7 +21,8 @@ gvb = dict(dataset='camvid', task='segmentation', title='CamVid (own)',
 
 crop_size = (240, 320)
 model = dict(
-    data_preprocessor=dict(size=crop_size),
+    # Padding reads as void, like the unlabelled pixels.
+    data_preprocessor=dict(size=crop_size, seg_pad_val=void),
     decode_head=dict(num_classes=len(classes), ignore_index=void,
                      channels=64),
     auxiliary_head=dict(num_classes=len(classes), ignore_index=void,
