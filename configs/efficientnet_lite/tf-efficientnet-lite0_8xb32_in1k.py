@@ -34,19 +34,19 @@ model = dict(
 data_preprocessor = dict(mean=[127.5, 127.5, 127.5], std=[127.5, 127.5, 127.5],
                          to_rgb=True)
 
-# timm's evaluation transform for this model: bicubic, crop_pct 0.875.
-image_size = 224
-resize_edge = 256
+# timm's evaluation transform for this model: bicubic (PIL's), crop_pct
+# 0.875: the short side to 224 / 0.875 = 256, then the centre 224. (Lite1
+# and Lite2 change the sizes at these positions.)
 test_pipeline = [
     dict(type='LoadImageFromFile'),
-    dict(type='ResizeEdge', scale=resize_edge, edge='short',
-         backend='pillow', interpolation='bicubic'),
-    dict(type='CenterCrop', crop_size=image_size),
+    dict(type='ResizeEdge', scale=256, edge='short', backend='pillow',
+         interpolation='bicubic'),
+    dict(type='CenterCrop', crop_size=224),
     dict(type='PackInputs'),
 ]
 train_pipeline = [
     dict(type='LoadImageFromFile'),
-    dict(type='RandomResizedCrop', scale=image_size, interpolation='bicubic'),
+    dict(type='RandomResizedCrop', scale=224, interpolation='bicubic'),
     dict(type='RandomFlip', prob=0.5, direction='horizontal'),
     dict(type='PackInputs'),
 ]

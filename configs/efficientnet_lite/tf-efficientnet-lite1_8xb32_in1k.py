@@ -7,21 +7,11 @@ _base_ = './tf-efficientnet-lite0_8xb32_in1k.py'
 model = dict(backbone=dict(model_name='tf_efficientnet_lite1'))
 
 # timm's evaluation transform for this model: 240 px, crop_pct 0.882.
-image_size = 240
-resize_edge = 272
-test_pipeline = [
-    dict(type='LoadImageFromFile'),
-    dict(type='ResizeEdge', scale=resize_edge, edge='short',
-         backend='pillow', interpolation='bicubic'),
-    dict(type='CenterCrop', crop_size=image_size),
-    dict(type='PackInputs'),
-]
-train_pipeline = [
-    dict(type='LoadImageFromFile'),
-    dict(type='RandomResizedCrop', scale=image_size, interpolation='bicubic'),
-    dict(type='RandomFlip', prob=0.5, direction='horizontal'),
-    dict(type='PackInputs'),
-]
+test_pipeline = _base_.test_pipeline
+test_pipeline[1].scale = 272  # ResizeEdge: 240 / 0.882
+test_pipeline[2].crop_size = 240  # CenterCrop
+train_pipeline = _base_.train_pipeline
+train_pipeline[1].scale = 240  # RandomResizedCrop
 train_dataloader = dict(dataset=dict(pipeline=train_pipeline))
 val_dataloader = dict(dataset=dict(pipeline=test_pipeline))
 test_dataloader = val_dataloader
