@@ -196,6 +196,21 @@ def test_image_text_dataset_flickr_and_coco(tmp_path):
         ImageTextDataset(ann_file='missing.json', data_root=str(tmp_path))
 
 
+def test_image_text_dataset_drops_empty_captions_and_says_so(tmp_path,
+                                                             capsys):
+    from mmengine.logging import MMLogger
+    MMLogger.get_instance('empty_captions_test')
+    (tmp_path / 'caps.csv').write_text(
+        'image,caption\na.jpg,a cat\na.jpg,  \nb.jpg,\n'
+        'c.jpg,"a dog, sitting"\n')
+    ds = ImageTextDataset(ann_file='caps.csv', data_root=str(tmp_path))
+    assert [ds.get_data_info(i)['captions'] for i in range(len(ds))] == [
+        ['a cat'], ['a dog, sitting']]
+    out = capsys.readouterr().out
+    assert 'skipped 2 empty captions; dropped 1 images' in out
+    assert "'b.jpg'" in out
+
+
 def test_zero_shot_classifier_and_metric():
     torch.manual_seed(0)
     model = DeCLIP(image_encoder=dict(type='MetaNet', arch='b1'),

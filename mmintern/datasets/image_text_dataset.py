@@ -1,12 +1,14 @@
 """Image-caption datasets for DeCLIP / CLIP training (INTERN's Up-A)."""
 import csv
 import json
+import logging
 import os.path as osp
 from collections import OrderedDict
 from typing import List
 
 import numpy as np
 from mmengine.dataset import BaseDataset
+from mmengine.logging import print_log
 
 from mmintern.registry import register_dataset
 
@@ -28,8 +30,8 @@ class ImageTextDataset(BaseDataset):
     Each draw (:meth:`get_data_info`) gives ``img_path``, ``captions`` (all
     of them) and ``text``: one caption chosen with numpy's global RNG, which
     mmengine seeds per worker from the run's seed (``randomness.seed``), as
-    it does for mmcv's random transforms. Images without a caption are
-    dropped.
+    it does for mmcv's random transforms. Empty captions are skipped and
+    images left without a caption are dropped; a warning gives both counts.
 
     Args:
         ann_file (str): The annotation file (relative to ``data_root``).
@@ -58,6 +60,16 @@ class ImageTextDataset(BaseDataset):
             raise ValueError(f'unsupported caption file {self.ann_file}: use '
                              '.json (COCO captions) or .csv/.txt/.tsv')
         prefix = self.data_prefix.get('img_path', '') or ''
+        empty = sum(c == '' for caps in groups.values() for c in caps)
+        groups = OrderedDict((name, [c for c in caps if c])
+                             for name, caps in groups.items())
+        dropped = [name for name, caps in groups.items() if not caps]
+        if empty or dropped:
+            print_log(
+                f'{self.ann_file}: skipped {empty} empty captions; dropped '
+                f'{len(dropped)} images left without a caption'
+                + (f', e.g. {dropped[:3]}' if dropped else ''),
+                logger='current', level=logging.WARNING)
         return [
             dict(img_path=osp.join(prefix, name), captions=caps)
             for name, caps in groups.items() if caps
