@@ -450,3 +450,25 @@ def test_depth_protocol_on_7scenes(monkeypatch, tmp_path):
     _check_gvb_metrics(cfg, metrics)
     # A random head on 7-Scenes depths (0.5-4 m) is off by metres at most.
     assert 0 < metrics['rmse'] < 10
+
+
+def test_bad_dense_annotations_are_named(tmp_path):
+    """An 8-bit depth map, or a mask value outside the classes and the
+    ignore index, stops with the file named (not a plausible RMSE, or an
+    IndexError deep in the loss)."""
+    from PIL import Image
+    from mmintern.datasets.transforms import CheckDepthMap, CheckSegMap
+    good = tmp_path / 'good.png'
+    Image.fromarray(np.full((4, 4), 1500, np.uint16)).save(good)
+    eight = tmp_path / 'eight_bit.png'
+    Image.fromarray(np.full((4, 4), 15, np.uint8)).save(eight)
+    check = CheckDepthMap()
+    assert check(dict(depth_map_path=str(good)))
+    with pytest.raises(ValueError, match=r"eight_bit\.png is a 'L' image"):
+        check(dict(depth_map_path=str(eight)))
+    seg = CheckSegMap(num_classes=11, ignore_index=11)
+    mask = np.array([[0, 10], [11, 3]], np.uint8)
+    assert seg(dict(gt_seg_map=mask, seg_map_path='m.png'))
+    with pytest.raises(ValueError, match=r'm\.png holds the values \[40\]'):
+        seg(dict(gt_seg_map=np.array([[0, 40]], np.uint8),
+                 seg_map_path='m.png'))

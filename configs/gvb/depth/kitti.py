@@ -26,6 +26,7 @@ meta_keys = ('img_path', 'depth_map_path', 'ori_shape', 'img_shape',
              'pad_shape', 'scale_factor', 'flip', 'flip_direction')
 train_pipeline = [
     dict(type='LoadImageFromFile'),
+    dict(type='CheckDepthMap'),
     dict(type='LoadDepthAnnotation', depth_rescale_factor=1 / 256.),
     dict(type='RandomFlip', prob=0.5),
     dict(type='RandomCrop', crop_size=crop_size),
@@ -33,6 +34,7 @@ train_pipeline = [
 ]
 test_pipeline = [
     dict(type='LoadImageFromFile'),
+    dict(type='CheckDepthMap'),
     dict(type='LoadDepthAnnotation', depth_rescale_factor=1 / 256.),
     # The Garg / Eigen crop: ground truth outside it becomes 0 (ignored).
     dict(type='DepthEvalCrop'),

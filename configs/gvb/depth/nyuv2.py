@@ -21,6 +21,7 @@ meta_keys = ('img_path', 'depth_map_path', 'ori_shape', 'img_shape',
              'pad_shape', 'scale_factor', 'flip', 'flip_direction')
 train_pipeline = [
     dict(type='LoadImageFromFile'),
+    dict(type='CheckDepthMap'),
     dict(type='LoadDepthAnnotation', depth_rescale_factor=1e-3),
     dict(type='RandomFlip', prob=0.5),
     dict(type='RandomCrop', crop_size=crop_size),
@@ -28,6 +29,7 @@ train_pipeline = [
 ]
 test_pipeline = [
     dict(type='LoadImageFromFile'),
+    dict(type='CheckDepthMap'),
     dict(type='LoadDepthAnnotation', depth_rescale_factor=1e-3),
     dict(type='PackSegInputs', meta_keys=meta_keys),
 ]

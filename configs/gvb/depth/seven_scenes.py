@@ -25,6 +25,7 @@ meta_keys = ('img_path', 'depth_map_path', 'ori_shape', 'img_shape',
              'pad_shape', 'scale_factor', 'flip', 'flip_direction')
 train_pipeline = [
     dict(type='LoadImageFromFile'),
+    dict(type='CheckDepthMap'),
     dict(type='LoadDepthAnnotation', depth_rescale_factor=1e-3),
     dict(type='Resize', scale=(320, 240), keep_ratio=True),
     dict(type='RandomFlip', prob=0.5),
@@ -34,6 +35,7 @@ test_pipeline = [
     dict(type='LoadImageFromFile'),
     dict(type='Resize', scale=(320, 240), keep_ratio=True),
     # After Resize: RMSE is computed on the original-size depth maps.
+    dict(type='CheckDepthMap'),
     dict(type='LoadDepthAnnotation', depth_rescale_factor=1e-3),
     dict(type='PackSegInputs', meta_keys=meta_keys),
 ]

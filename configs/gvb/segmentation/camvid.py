@@ -31,6 +31,7 @@ model = dict(
 train_pipeline = [
     dict(type='LoadImageFromFile'),
     dict(type='LoadAnnotations'),
+    dict(type='CheckSegMap', num_classes=len(classes), ignore_index=void),
     dict(type='Resize', scale=(320, 240), keep_ratio=True),
     dict(type='RandomFlip', prob=0.5),
     dict(type='PackSegInputs'),
@@ -39,6 +40,7 @@ test_pipeline = [
     dict(type='LoadImageFromFile'),
     dict(type='Resize', scale=(320, 240), keep_ratio=True),
     dict(type='LoadAnnotations'),
+    dict(type='CheckSegMap', num_classes=len(classes), ignore_index=void),
     dict(type='PackSegInputs'),
 ]
 camvid = dict(type='BaseSegDataset', data_root=data_root,

@@ -26,6 +26,7 @@ crop_size = (512, 512)
 train_pipeline = [
     dict(type='LoadImageFromFile'),
     dict(type='LoadAnnotations'),
+    dict(type='CheckSegMap', num_classes=21, ignore_index=255),
     dict(type='RandomResize', scale=(2048, 512), ratio_range=(0.5, 2.0),
          keep_ratio=True),
     dict(type='RandomCrop', crop_size=crop_size, cat_max_ratio=0.75),
@@ -38,6 +39,7 @@ test_pipeline = [
     dict(type='Resize', scale=(2048, 512), keep_ratio=True),
     # After Resize: mIoU is computed on the original-size masks.
     dict(type='LoadAnnotations'),
+    dict(type='CheckSegMap', num_classes=21, ignore_index=255),
     dict(type='PackSegInputs'),
 ]
 voc_train = dict(

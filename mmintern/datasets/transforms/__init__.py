@@ -3,11 +3,13 @@
 first, then in the root) and in mmintern's child (``type='mmintern.X'``).
 """
 from .add_dataset_name import AddDatasetName
+from .check_maps import DEPTH_MODES, CheckDepthMap, CheckSegMap
 from .depth_eval_crop import GARG_CROP, DepthEvalCrop, depth_eval_crop_mask
 from .eda import SYNONYMS, EDATextAugment
 from .pack_det_inputs import PackGVBDetInputs
 
 __all__ = [
-    'AddDatasetName', 'GARG_CROP', 'DepthEvalCrop', 'depth_eval_crop_mask',
+    'AddDatasetName', 'CheckDepthMap', 'CheckSegMap', 'DEPTH_MODES',
+    'GARG_CROP', 'DepthEvalCrop', 'depth_eval_crop_mask',
     'PackGVBDetInputs', 'SYNONYMS', 'EDATextAugment'
 ]
