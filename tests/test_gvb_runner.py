@@ -695,3 +695,28 @@ def test_scale_warning_only_for_a_fraction(capsys):
     assert 'looks like a fraction' not in capsys.readouterr().out
     check_scale('voc0712', dataset, dict(mAP=0.7), dict(mAP=80.))
     assert 'looks like a fraction' in capsys.readouterr().out
+
+
+@needs_data('camvid_seg')
+def test_dense_dataset_on_two_processes(tmp_path):
+    """--processes 2: the dataset trains under torchrun (gloo on CPU, the
+    frozen backbone's parameters unused by DDP) and tests from its last
+    checkpoint."""
+    from mmintern.gvb.mini_suite import write_mini_suite
+    from mmintern.utils.data_root import shared_data_root
+    root = str(tmp_path / 'gvb')
+    write_mini_suite(shared_data_root(), root, ['camvid'])
+    work = tmp_path / 'work'
+    result = subprocess.run(
+        [sys.executable, 'tools/gvb.py', METANET_B4.replace('b4', 'b1'),
+         '--datasets', 'camvid', '--percentage', '10', '--data-root', root,
+         '--work-dir', str(work), '--processes', '2', '--quick'],
+        cwd=REPO, capture_output=True, text=True, timeout=600,
+        env={**os.environ, 'OMP_NUM_THREADS': '1'})
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert 'gloo process group on CPU: rank 1 of 2' in result.stdout
+    assert (work / '10' / '0' / 'camvid' / 'test_metrics.json').is_file()
+    rows = json.loads((work / 'gvb_results.json').read_text())[
+        'percentages']['10']['table']['rows']
+    assert rows[0]['dataset'] == 'camvid' and 0 <= rows[0]['metrics'][
+        'mIoU'] <= 100

@@ -327,7 +327,7 @@ def _launch(cfg: Config, processes: int) -> Dict[str, float]:
     cfg.dump(config)
     subprocess.run([
         sys.executable, '-m', 'torch.distributed.run',
-        f'--nproc_per_node={processes}', '--master_port=0',
+        '--standalone', f'--nproc_per_node={processes}',
         osp.join(tools, 'train.py'), config, '--launcher', 'pytorch',
         '--work-dir', cfg.work_dir], check=True)
     with open(osp.join(cfg.work_dir, 'last_checkpoint')) as f:

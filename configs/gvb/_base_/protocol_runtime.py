@@ -16,3 +16,8 @@ custom_hooks = [dict(type='FrozenBackboneHook')]
 gvb_root = '{{$GVB_DATA_ROOT:data/gvb}}'
 percentage = 10.
 split_seed = 0
+
+# On several processes: FrozenBackboneHook freezes the backbone after the
+# runner has wrapped the model in DDP, which registered the backbone's
+# parameters as trainable; they then get no gradient. DDP must expect that.
+find_unused_parameters = True
