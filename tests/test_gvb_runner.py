@@ -720,3 +720,23 @@ def test_dense_dataset_on_two_processes(tmp_path):
         'percentages']['10']['table']['rows']
     assert rows[0]['dataset'] == 'camvid' and 0 <= rows[0]['metrics'][
         'mIoU'] <= 100
+
+
+def test_a_config_that_does_not_load_is_a_failed_dataset(tmp_path):
+    """One broken dataset config is recorded as failed; the run goes on."""
+    from mmintern.gvb.runner import RunSettings, run_benchmark
+    (tmp_path / 'configs' / 'classification').mkdir(parents=True)
+    (tmp_path / 'configs' / 'classification' / 'cifar10.py').write_text(
+        'x = undefined_name\n')
+    (tmp_path / 'data' / 'cifar10').mkdir(parents=True)
+    import dataclasses
+    spec = dataclasses.replace(load_backbone_spec(METANET_B4), checkpoint=None)
+    summary = run_benchmark(RunSettings(
+        spec=spec, tasks=('classification', ),
+        datasets=['cifar10'], data_root=str(tmp_path / 'data'),
+        work_dir=str(tmp_path / 'work'),
+        config_root=str(tmp_path / 'configs')))
+    failed = summary['percentages']['10']['failed']
+    assert list(failed) == ['cifar10']
+    assert 'undefined_name' in failed['cifar10']
+    assert (tmp_path / 'work' / '10' / '0' / 'cifar10' / 'error.log').is_file()

@@ -381,12 +381,17 @@ def run_one(job: Job, settings: RunSettings, pct: float, seed: int,
     return result
 
 
+def job_dir(job: Job, settings: RunSettings, pct: float, seed: int) -> str:
+    """``{work_dir}/{percentage}/{seed}/{dataset}``."""
+    return osp.join(settings.work_dir, percentage_key(pct), str(seed),
+                    job.name)
+
+
 def job_fingerprint(job: Job, settings: RunSettings, pct: float,
                     seed: int) -> tuple:
     """The resolved config of a run and its fingerprint."""
-    work_dir = osp.join(settings.work_dir, percentage_key(pct), str(seed),
-                        job.name)
-    cfg = load_config(job, settings, pct, work_dir, seed)
+    cfg = load_config(job, settings, pct, job_dir(job, settings, pct, seed),
+                      seed)
     print_ = fingerprint(
         cfg, settings.spec, seed=seed, percentage=pct, quick=settings.quick,
         cfg_options=settings.cfg_options,
@@ -443,26 +448,30 @@ def _run_locked(settings: RunSettings, jobs: List[Job],
                 _progress(index, total, pct, name, 'missing',
                           f'(no {data_dir})', 0.)
                 continue
-            cfg, print_ = job_fingerprint(job, settings, pct, seed)
-            entry = store.get(pct, job.name, seed)
-            if entry is not None and entry.get('status') == DONE:
-                changed = fingerprint_changes(entry.get('fingerprint'),
-                                              print_)
-                if not changed:
-                    _progress(index, total, pct, name, 'done before',
-                              _metric_text(entry['metrics']), 0.)
-                    continue
-                print(f'[GV-B] {pct:g}% {name}: the stored result was made '
-                      f'by other inputs ({", ".join(changed)}): rerun',
-                      flush=True)
             start = time.perf_counter()
+            print_ = None
             try:
+                cfg, print_ = job_fingerprint(job, settings, pct, seed)
+                entry = store.get(pct, job.name, seed)
+                if entry is not None and entry.get('status') == DONE:
+                    changed = fingerprint_changes(entry.get('fingerprint'),
+                                                  print_)
+                    if not changed:
+                        _progress(index, total, pct, name, 'done before',
+                                  _metric_text(entry['metrics']), 0.)
+                        continue
+                    print(f'[GV-B] {pct:g}% {name}: the stored result was '
+                          f'made by other inputs ({", ".join(changed)}): '
+                          'rerun', flush=True)
+                start = time.perf_counter()
                 entry = run_one(job, settings, pct, seed, cfg, print_,
                                 datasets)
             except Exception as e:  # noqa: BLE001  one dataset, not all
+                # A config that does not load fails here too, recorded like
+                # a run that fails.
                 seconds = time.perf_counter() - start
                 message = f'{type(e).__name__}: {e}'
-                _save_traceback(cfg.work_dir)
+                _save_traceback(job_dir(job, settings, pct, seed))
                 settings.failed[key][name] = message
                 store.put(pct, job.name, seed, dict(
                     status=FAILED, task=job.task, error=message,
