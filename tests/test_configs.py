@@ -17,9 +17,11 @@ CONFIGS = sorted(
                                          'projects/*/configs/*.py')
     for p in glob.glob(osp.join(REPO, pattern), recursive=True)
     # GV-B and INTERN-stage configs need their data: tests/test_gvb_*.py
-    # and tests/test_declip_model.py run them.
+    # and tests/test_declip_model.py run them; tests/test_pretrained.py runs
+    # the EfficientNet-Lite configs with their real weights.
     if '_base_' not in p and osp.join('configs', 'gvb') not in p
-    and osp.join('configs', 'intern') not in p)
+    and osp.join('configs', 'intern') not in p
+    and osp.join('configs', 'efficientnet_lite') not in p)
 
 
 # B8-B15 hold 0.12-1 billion parameters: allocating and initialising them
