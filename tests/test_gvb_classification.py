@@ -1,8 +1,8 @@
 """The 20 GV-B classification configs run end to end on tiny fixtures.
 
 Each fixture (``mmintern/testing/gvb_samples/classification.py``) is in its
-dataset's official on-disk layout, so a run checks the config, the dataset class and
-the layout the config's header documents together. The runs are shrunk for
+dataset's official on-disk layout, so a run checks the config, the dataset
+class and the layout the config's header documents together. The runs are shrunk for
 a CPU: MetaNet-B1, 32x32 inputs, batch 2, two iterations.
 """
 import json
@@ -169,7 +169,8 @@ def test_array_datasets_give_bgr_like_load_image_from_file(
 
 @pytest.mark.parametrize('type_', [
     'SVHNMat', 'FER2013', 'PatchCamelyon', 'DiabeticRetinopathy', 'GTSRB',
-    'UCF101Frames', 'KineticsFrames', 'EuroSAT', 'RESISC45', 'GVBCIFAR10'
+    'UCF101Frames', 'KineticsFrames', 'EuroSAT', 'RESISC45', 'GVBCIFAR10',
+    'StanfordCarsFiles', 'Caltech101Folders'
 ])
 def test_missing_files_are_named(type_, tmp_path):
     if type_ == 'PatchCamelyon':
@@ -196,6 +197,99 @@ def test_class_folder_split_is_seeded_and_disjoint(tmp_path):
     assert not set(paths[0]) & set(paths[1])
     assert len(paths[0]) == 15 and len(paths[1]) == 3
     assert sorted(test.get_gt_labels()) == [0, 1, 2]
+
+
+def _is_compressed_mat(path: str) -> bool:
+    # MATLAB v5: a 128-byte header, then data elements; miCOMPRESSED is 15.
+    with open(path, 'rb') as f:
+        header = f.read(136)
+    return int.from_bytes(header[128:132], 'little') == 15
+
+
+def test_fixtures_have_the_official_files_quirks(tmp_path):
+    """What the real downloads hold: compressed MATLAB files with uint8 /
+    uint16 numbers, CRLF lists; the datasets read them right."""
+    from scipy.io import loadmat
+    init_default_scope('mmpretrain')
+    for key in ('flowers102', 'cars', 'ucf101', 'gtsrb'):
+        write_fixture(str(tmp_path), key)
+    flowers = str(tmp_path / 'flowers102')
+    assert _is_compressed_mat(osp.join(flowers, 'imagelabels.mat'))
+    assert loadmat(osp.join(flowers, 'imagelabels.mat'))['labels'].dtype \
+        == np.uint8
+    dataset = DATASETS.build(dict(type='Flowers102', data_root=flowers,
+                                  split='test'))
+    assert sorted(set(dataset.get_gt_labels())) == [0, 1, 2]
+
+    cars = str(tmp_path / 'cars')
+    ann = osp.join(cars, 'devkit', 'cars_train_annos.mat')
+    assert _is_compressed_mat(ann)
+    x2 = loadmat(ann)['annotations']['bbox_x2'][0]
+    assert {a.dtype for a in x2} == {np.dtype(np.uint8), np.dtype(np.uint16)}
+    dataset = DATASETS.build(dict(type='StanfordCarsFiles', data_root=cars,
+                                  split='train'))
+    assert sorted(set(dataset.get_gt_labels())) == [0, 1, 2]
+
+    lists = tmp_path / 'ucf101' / 'ucfTrainTestlist'
+    for name in ('classInd.txt', 'trainlist01.txt', 'testlist01.txt'):
+        assert (lists / name).read_bytes().count(b'\r\n') > 0
+    for split in ('train', 'test'):
+        dataset = DATASETS.build(dict(
+            type='UCF101Frames', data_root=str(tmp_path / 'ucf101'),
+            split=split))
+        assert dataset.CLASSES[0] == 'ApplyEyeMakeup'
+        assert sorted(set(dataset.get_gt_labels())) == [0, 1, 2]
+
+    gtsrb = tmp_path / 'gtsrb'
+    assert b'ClassId\r\n' in (gtsrb / 'GT-final_test.csv').read_bytes()
+    dataset = DATASETS.build(dict(type='GTSRB', data_root=str(gtsrb),
+                                  split='test'))
+    assert sorted(set(dataset.get_gt_labels())) == [0, 1, 2]
+
+
+def test_stanford_cars_test_labels_where_downloads_put_them(tmp_path):
+    write_fixture(str(tmp_path), 'cars')
+    init_default_scope('mmpretrain')
+    cars = tmp_path / 'cars'
+    in_devkit = DATASETS.build(dict(type='StanfordCarsFiles',
+                                    data_root=str(cars), split='test'))
+    # torchvision's place: beside cars_test/.
+    (cars / 'devkit' / 'cars_test_annos_withlabels.mat').rename(
+        cars / 'cars_test_annos_withlabels.mat')
+    beside = DATASETS.build(dict(type='StanfordCarsFiles',
+                                 data_root=str(cars), split='test'))
+    assert beside.get_gt_labels().tolist() == \
+        in_devkit.get_gt_labels().tolist()
+    (cars / 'cars_test_annos_withlabels.mat').unlink()
+    with pytest.raises(FileNotFoundError,
+                       match='devkit/cars_test_annos_withlabels.mat or '):
+        DATASETS.build(dict(type='StanfordCarsFiles', data_root=str(cars),
+                            split='test'))
+
+
+def test_caltech101_split_is_30_per_class_and_fixed(tmp_path):
+    write_fixture(str(tmp_path), 'caltech101')
+    init_default_scope('mmpretrain')
+    root = str(tmp_path / 'caltech101')
+    assert not osp.exists(osp.join(root, 'meta'))  # none in the download
+    train, test, again = (DATASETS.build(dict(
+        type='Caltech101Folders', data_root=root, split=split))
+        for split in ('train', 'test', 'train'))
+    assert len(train.CLASSES) == 102
+    labels = train.get_gt_labels().tolist()
+    # BACKGROUND_Google, Faces and Leopards are labels 0, 1 and 3.
+    assert {label: labels.count(label) for label in set(labels)} == {
+        0: 30, 1: 30, 3: 30}
+    assert sorted(test.get_gt_labels().tolist()) == [0, 1, 3]
+    paths = [[d.get_data_info(i)['img_path'] for i in range(len(d))]
+             for d in (train, test, again)]
+    assert paths[0] == paths[2] and not set(paths[0]) & set(paths[1])
+    # A smaller count: a prefix of the same per-class order.
+    fewer = DATASETS.build(dict(type='Caltech101Folders', data_root=root,
+                                train_count=10))
+    assert len(fewer) == 30
+    assert {fewer.get_data_info(i)['img_path'] for i in range(30)} < \
+        set(paths[0])
 
 
 def test_middle_frame_is_picked_in_frame_order(tmp_path):

@@ -250,6 +250,32 @@ def test_citypersons_visibility(tmp_path):
         CityPersonsDataset(data_root=str(tmp_path / 'nowhere'))
 
 
+def test_citypersons_authors_mat_matches_the_json(tmp_path):
+    """The authors' anno_val.mat (compressed, integers as uint8, as MATLAB
+    stores them) gives the json packaging's images and boxes."""
+    from scipy.io import loadmat
+    root = fixtures.write_citypersons(str(tmp_path))
+    mat_file = osp.join(root, 'annotations', 'anno_val.mat')
+    cell = loadmat(mat_file)['anno_val_aligned'][0, 0][0, 0]
+    assert cell['bbs'].dtype == np.uint8
+    prefix = dict(img='leftImg8bit/val', ann='gtBboxCityPersons/val')
+    infos = [
+        sorted((CityPersonsDataset(data_root=root, test_mode=True, **kw)[i]
+                for i in range(2)), key=lambda info: info['img_path'])
+        for kw in (dict(data_prefix=prefix),
+                   dict(ann_file='annotations/anno_val.mat',
+                        data_prefix=dict(img='leftImg8bit/val')))
+    ]
+    for from_json, from_mat in zip(*infos):
+        for key in ('img_path', 'width', 'height', 'instances'):
+            assert from_json[key] == from_mat[key]
+    with pytest.raises(ValueError, match='anno_<split>_aligned'):
+        from scipy.io import savemat
+        savemat(str(tmp_path / 'other.mat'), dict(x=np.zeros(2)))
+        CityPersonsDataset(data_root=str(tmp_path), ann_file='other.mat',
+                           data_prefix=dict(img='leftImg8bit/val'))
+
+
 WIDER_GT = """\
 0--Parade/0_Parade_marchingband_1_849.jpg
 2
@@ -326,11 +352,22 @@ def test_pack_gvb_det_inputs_splits_extra_fields():
 def test_kitti_split_and_missing_ground_truth(tmp_path):
     root = fixtures.write_kitti(str(tmp_path))
     paths = parse_kitti_split(osp.join(root, 'splits',
-                                       'eigen_test_files.txt'))
+                                       'eigen_test_files_with_gt.txt'))
     assert paths[0] == ('2011_09_26/2011_09_26_drive_0002_sync/image_02/'
                         'data/0000000000.png')
+    # Monodepth2's list of the same frames names the same images.
+    assert parse_kitti_split(
+        osp.join(root, 'splits', 'eigen', 'test_files.txt')) == paths
+    # BTS copies without the date folder, the right camera, CRLF ends.
+    other = tmp_path / 'other.txt'
+    other.write_bytes(
+        b'2011_09_26_drive_0002_sync/image_03/data/0000000007.png None '
+        b'721.5377\r\n2011_10_03/2011_10_03_drive_0034_sync 1757 r\r\n')
+    assert parse_kitti_split(str(other)) == [
+        '2011_09_26/2011_09_26_drive_0002_sync/image_03/data/0000000007.png',
+        '2011_10_03/2011_10_03_drive_0034_sync/image_03/data/0000001757.png']
     dataset = KittiEigenDepthDataset(
-        data_root=root, ann_file='splits/eigen_test_files.txt',
+        data_root=root, ann_file='splits/eigen_test_files_with_gt.txt',
         test_mode=True)
     # 3 test frames, the last without ground truth.
     assert len(dataset) == 2
@@ -339,7 +376,7 @@ def test_kitti_split_and_missing_ground_truth(tmp_path):
         'image_02/0000000001.png')
     bad = tmp_path / 'bad.txt'
     bad.write_text('2011_09_26/drive/image_03/0000000000.png\n')
-    with pytest.raises(ValueError, match='image_02/data'):
+    with pytest.raises(ValueError, match='image_0X/data'):
         parse_kitti_split(str(bad))
 
 

@@ -106,6 +106,16 @@ def test_split_by_class_is_the_one_per_class_split():
     assert train == [flat[i] for i in first_flat]
     with pytest.raises(ValueError, match='fraction'):
         split_by_class([0], 0)
+    # A count instead of a share: 3 of each class (all but one of a class
+    # of 2 with both_sides), again a prefix of the class's order.
+    first3, _ = split_by_class(labels, None, seed=4, both_sides=True,
+                               count=3)
+    assert [sum(labels[i] == c for i in first3) for c in range(3)] == \
+        [3, 3, 1]
+    assert sorted(i for i in first3 if labels[i] == 1) == sorted(
+        members[j] for j in order[:3])
+    with pytest.raises(ValueError, match='one of fraction and count'):
+        split_by_class(labels, 0.5, count=3)
 
 
 def test_same_seed_same_split_other_seed_other_split(tmp_path):

@@ -119,28 +119,40 @@ def class_order(count: int, seed: int, key: int) -> np.ndarray:
 
 
 def split_by_class(labels: Sequence[int],
-                   fraction: float,
+                   fraction: Optional[float],
                    seed: int = 0,
-                   both_sides: bool = False) -> Tuple[List[int], List[int]]:
+                   both_sides: bool = False,
+                   count: Optional[int] = None
+                   ) -> Tuple[List[int], List[int]]:
     """Split sample indices class by class into a ``fraction`` and the rest.
 
     Class ``c``'s members, in ascending index order, take the order
     :func:`class_order` gives with key ``c``; the first :func:`share` of them
-    go to the first part.
+    (or the first ``count``) go to the first part.
 
     Args:
         labels (Sequence[int]): Non-negative class id of each sample.
-        fraction (float): Share of each class in the first part, in (0, 1].
+        fraction (float, optional): Share of each class in the first part,
+            in (0, 1]; None when ``count`` is given.
         seed (int): Non-negative seed. Defaults to 0.
         both_sides (bool): Leave at least one sample of every class with
             two or more for the rest. Defaults to False.
+        count (int, optional): A number of samples of each class for the
+            first part instead of a share (all of a smaller class, less
+            one with ``both_sides``).
 
     Returns:
         tuple[list[int], list[int]]: Indices of the first part and of the
         rest, each ascending.
     """
-    if not 0 < fraction <= 1:
+    if (fraction is None) == (count is None):
+        raise ValueError('give one of fraction and count, got '
+                         f'fraction={fraction} and count={count}')
+    if fraction is not None and not 0 < fraction <= 1:
         raise ValueError(f'fraction must be in (0, 1], got {fraction}')
+    if count is not None and (isinstance(count, bool) or
+                              not isinstance(count, int) or count < 1):
+        raise ValueError(f'count must be a positive integer, got {count!r}')
     labels = np.asarray([_check_class_id(label) for label in labels],
                         dtype=np.int64)
     first, rest = [], []
@@ -149,7 +161,11 @@ def split_by_class(labels: Sequence[int],
         # depends only on which samples the class holds.
         members = np.flatnonzero(labels == class_id)
         order = members[class_order(len(members), seed, int(class_id))]
-        num = share(len(members), fraction, both_sides)
+        if count is None:
+            num = share(len(members), fraction, both_sides)
+        else:
+            num = min(count, len(members) - 1 if both_sides and
+                      len(members) >= 2 else len(members))
         first.extend(order[:num].tolist())
         rest.extend(order[num:].tolist())
     return sorted(first), sorted(rest)

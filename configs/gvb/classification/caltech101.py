@@ -1,14 +1,11 @@
 # GV-B Caltech-101: 102 classes (101 + BACKGROUND_Google).
 # Download: https://data.caltech.edu/records/mzrjq-6wc02 (caltech-101.zip,
-#   101_ObjectCategories.tar.gz inside). Caltech-101 has no official split;
-#   the lists are OpenMMLab's (30 training images per class, the rest for
-#   test): https://download.openmmlab.com/mmpretrain/datasets/caltech_meta.zip
+#   101_ObjectCategories.tar.gz inside).
 # Layout ({gvb_root}/caltech101/):
-#   caltech101/
-#   ├── 101_ObjectCategories/<class>/image_<nnnn>.jpg
-#   └── meta/train.txt, meta/test.txt
-#       # lines "<class>/image_<nnnn>.jpg <label>"
-# Train: meta/train.txt; evaluation: the test list (meta/test.txt).
+#   caltech101/101_ObjectCategories/<class>/image_<nnnn>.jpg
+# The download has no split: Caltech101Folders takes 30 images of every
+# class for training (the usual protocol; which 30 is fixed by
+# split_seed=0, the same for everyone) and the rest for evaluation.
 # Metric: mean per-class accuracy = macro-averaged recall.
 _base_ = ['../_base_/classification_linear.py']
 
@@ -17,10 +14,10 @@ data_root = gvb_root + '/caltech101/'
 
 model = dict(head=dict(num_classes=102))
 train_dataloader = dict(dataset=dict(dataset=dict(
-    type='Caltech101', data_root=data_root, split='train',
+    type='Caltech101Folders', data_root=data_root, split='train',
     pipeline={{_base_.pipeline}})))
 val_dataloader = dict(dataset=dict(
-    type='Caltech101', data_root=data_root, split='test',
+    type='Caltech101Folders', data_root=data_root, split='test',
     pipeline={{_base_.pipeline}}))
 test_dataloader = val_dataloader
 # _delete_: the base's Accuracy arguments (topk) do not apply here.

@@ -7,12 +7,11 @@
 #   cars/
 #   ├── cars_train/<nnnnn>.jpg
 #   ├── cars_test/<nnnnn>.jpg
-#   └── devkit/
-#       ├── cars_train_annos.mat
-#       └── cars_test_annos_withlabels.mat
+#   ├── devkit/cars_train_annos.mat
+#   └── cars_test_annos_withlabels.mat   # here or in devkit/
 #       # struct `annotations` with fname and class (1-196)
-# (mmpretrain also reads the other official layout: car_ims/ +
-# cars_annos.mat.) Train: cars_train; evaluation: the official test split.
+# (the other official layout, car_ims/ + cars_annos.mat, is read too.)
+# Train: cars_train; evaluation: the official test split.
 _base_ = ['../_base_/classification_linear.py']
 
 gvb_root = _base_.gvb_root
@@ -20,10 +19,10 @@ data_root = gvb_root + '/cars/'
 
 model = dict(head=dict(num_classes=196))
 train_dataloader = dict(dataset=dict(dataset=dict(
-    type='StanfordCars', data_root=data_root, split='train',
+    type='StanfordCarsFiles', data_root=data_root, split='train',
     pipeline={{_base_.pipeline}})))
 val_dataloader = dict(dataset=dict(
-    type='StanfordCars', data_root=data_root, split='test',
+    type='StanfordCarsFiles', data_root=data_root, split='test',
     pipeline={{_base_.pipeline}}))
 test_dataloader = val_dataloader
 val_evaluator = dict(type='Accuracy', topk=(1, ))

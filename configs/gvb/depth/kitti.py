@@ -4,12 +4,14 @@
 # Data: KITTI raw (https://www.cvlibs.net/datasets/kitti/raw_data.php, the
 # *_sync drives), the projected ground truth of the depth benchmark
 # (https://www.cvlibs.net/datasets/kitti/eval_depth.php,
-# data_depth_annotated.zip) and the Eigen split lists (eigen_train_files.txt,
-# eigen_test_files.txt as distributed with BTS / Monodepth2: first token
-# <date>/<drive>/image_02/data/<frame>.png), in $GVB_DATA_ROOT/kitti/ as:
+# data_depth_annotated.zip) and the Eigen split lists as BTS distributes
+# them (https://github.com/cleinc/bts, train_test_inputs/
+# eigen_{train,test}_files_with_gt.txt), in $GVB_DATA_ROOT/kitti/ as:
 #   kitti/raw/<date>/<drive>/image_02/data/<frame>.png
 #   kitti/depth/{train,val}/<drive>/proj_depth/groundtruth/image_02/<frame>.png
-#   kitti/splits/eigen_{train,test}_files.txt
+#   kitti/splits/eigen_{train,test}_files_with_gt.txt
+# Monodepth2's lists ("<date>/<drive> <frame> l") read the same: point
+# ann_file at them, e.g. splits/eigen/test_files.txt.
 # Ground truth: uint16 PNG, depth = value / 256 m, 0 = no measurement.
 _base_ = ['../_base_/depth_estimation.py']
 
@@ -46,10 +48,11 @@ kitti = dict(
     data_prefix=dict(img_path='raw', depth_map_path='depth'))
 train_dataloader = dict(
     dataset=dict(
-        dataset=dict(**kitti, ann_file='splits/eigen_train_files.txt',
-                     pipeline=train_pipeline)))
+        dataset=dict(
+            **kitti, ann_file='splits/eigen_train_files_with_gt.txt',
+            pipeline=train_pipeline)))
 val_dataloader = dict(
-    dataset=dict(**kitti, ann_file='splits/eigen_test_files.txt',
+    dataset=dict(**kitti, ann_file='splits/eigen_test_files_with_gt.txt',
                  test_mode=True, pipeline=test_pipeline))
 test_dataloader = val_dataloader
 val_evaluator = dict(type='DepthMetric', min_depth_eval=1e-3,

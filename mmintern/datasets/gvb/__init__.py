@@ -5,6 +5,7 @@ registry (and mmintern's). It imports ``mmpretrain.datasets`` (for its
 ``BaseDataset`` and CIFAR classes), never mmdet or mmseg.
 """
 from .base import ArrayImageDataset, per_class_split
+from .caltech101 import Caltech101Folders
 from .cifar import GVBCIFAR10, GVBCIFAR100
 from .class_folder_split import ClassFolderSplitDataset
 from .eurosat import EuroSAT
@@ -14,6 +15,7 @@ from .kinetics import KineticsFrames
 from .pcam import PatchCamelyon
 from .resisc45 import RESISC45
 from .retinopathy import DiabeticRetinopathy
+from .stanford_cars import StanfordCarsFiles
 from .svhn import SVHNMat
 from .ucf101 import UCF101Frames
 
@@ -21,5 +23,6 @@ __all__ = [
     'ArrayImageDataset', 'ClassFolderSplitDataset', 'per_class_split',
     'GVBCIFAR10', 'GVBCIFAR100', 'SVHNMat', 'EuroSAT', 'RESISC45',
     'DiabeticRetinopathy', 'FER2013', 'UCF101Frames', 'GTSRB',
-    'PatchCamelyon', 'KineticsFrames'
+    'PatchCamelyon', 'KineticsFrames', 'Caltech101Folders',
+    'StanfordCarsFiles'
 ]

@@ -11,7 +11,7 @@ without ``LoadImageFromFile``.
 import os
 import os.path as osp
 import re
-from typing import Dict, List, Sequence
+from typing import Dict, List, Optional, Sequence
 
 import numpy as np
 from mmpretrain.datasets.base_dataset import BaseDataset
@@ -119,7 +119,8 @@ def middle(names: Sequence[str]) -> str:
 
 
 def per_class_split(files_by_label: Dict[int, List[str]], split: str,
-                    train_ratio: float, seed: int) -> List[tuple]:
+                    train_ratio: Optional[float], seed: int,
+                    train_count: Optional[int] = None) -> List[tuple]:
     """Split every class's files into a training and a test share.
 
     For datasets without an official split. The training share of each
@@ -132,8 +133,11 @@ def per_class_split(files_by_label: Dict[int, List[str]], split: str,
     Args:
         files_by_label (dict[int, list[str]]): The files of each class.
         split (str): ``'train'`` or ``'test'``.
-        train_ratio (float): Share of each class for training, in (0, 1).
+        train_ratio (float, optional): Share of each class for training,
+            in (0, 1); None when ``train_count`` is given.
         seed (int): Seed of the split.
+        train_count (int, optional): A number of images of each class for
+            training instead of a share.
 
     Returns:
         list[tuple[str, int]]: ``(file, label)`` pairs of the split, in
@@ -141,12 +145,13 @@ def per_class_split(files_by_label: Dict[int, List[str]], split: str,
     """
     if split not in ('train', 'test'):
         raise ValueError(f"split must be 'train' or 'test', got {split!r}")
-    if not 0 < train_ratio < 1:
+    if train_count is None and not 0 < train_ratio < 1:
         raise ValueError(f'train_ratio must be in (0, 1), got {train_ratio}')
     samples = [(file, label) for label in sorted(files_by_label)
                for file in sorted(files_by_label[label], key=natural_key)]
     train, test = split_by_class([label for _, label in samples],
-                                 train_ratio, seed, both_sides=True)
+                                 None if train_count else train_ratio, seed,
+                                 both_sides=True, count=train_count)
     return [samples[i] for i in (train if split == 'train' else test)]
 
 

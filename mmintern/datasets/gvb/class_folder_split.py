@@ -23,18 +23,24 @@ class ClassFolderSplitDataset(BaseDataset):
             ``data_root``. Defaults to the class attribute ``DATA_PREFIX``.
         train_ratio (float): Share of each class for training. Defaults to
             0.8.
+        train_count (int, optional): Images of each class for training,
+            instead of ``train_ratio``; a class with fewer than
+            ``train_count + 1`` keeps one for test, and is logged. Defaults
+            to the class attribute ``TRAIN_COUNT`` (None: use the ratio).
         split_seed (int): Seed of the split; keep it fixed, since it
             decides which images are test images. Defaults to 0.
         **kwargs: Other arguments of mmpretrain's ``BaseDataset``.
     """
     DATA_PREFIX = ''
     DOWNLOAD = ''
+    TRAIN_COUNT = None
 
     def __init__(self,
                  data_root: str,
                  split: str = 'train',
                  data_prefix: str = None,
                  train_ratio: float = 0.8,
+                 train_count: int = None,
                  split_seed: int = 0,
                  **kwargs):
         if split not in ('train', 'test'):
@@ -42,6 +48,8 @@ class ClassFolderSplitDataset(BaseDataset):
                 f"split must be 'train' or 'test', got {split!r}")
         self.split = split
         self.train_ratio = train_ratio
+        self.train_count = self.TRAIN_COUNT if train_count is None \
+            else train_count
         self.split_seed = split_seed
         super().__init__(
             ann_file='',
@@ -75,8 +83,18 @@ class ClassFolderSplitDataset(BaseDataset):
             label_of[name]: [osp.join(name, file) for file in images[name]]
             for name in folders
         }
+        if self.train_count:
+            small = [classes[label] for label, files in files_by_label.items()
+                     if len(files) <= self.train_count]
+            if small:
+                print_log(f'{type(self).__name__}: {len(small)} classes have '
+                          f'at most {self.train_count} images and keep one '
+                          f'for test: {small[:5]}'
+                          f'{" ..." if len(small) > 5 else ""}',
+                          logger='current')
         samples = per_class_split(files_by_label, self.split,
-                                  self.train_ratio, self.split_seed)
+                                  self.train_ratio, self.split_seed,
+                                  self.train_count)
         return [
             dict(img_path=osp.join(root, file), gt_label=label)
             for file, label in samples
@@ -84,6 +102,8 @@ class ClassFolderSplitDataset(BaseDataset):
 
     def extra_repr(self):
         """The extra repr information of the dataset."""
+        share = (f'{self.train_count} images' if self.train_count else
+                 f'{self.train_ratio:.0%}')
         return [f'Root of dataset: \t{self.data_root}',
-                f'Split: \t{self.split} ({self.train_ratio:.0%} of each '
-                f'class for training, seed {self.split_seed})']
+                f'Split: \t{self.split} ({share} of each class for '
+                f'training, seed {self.split_seed})']

@@ -12,14 +12,15 @@ official projected depth of the KITTI depth benchmark
     ├── raw/<date>/<drive>/image_02/data/<frame>.png
     ├── depth/{train,val}/<drive>/proj_depth/groundtruth/image_02/
     │       <frame>.png
-    └── splits/eigen_{train,test}_files.txt
+    └── splits/eigen_{train,test}_files_with_gt.txt
 
-A split file lists one sample per line; its first token is the image path
-relative to ``raw/``, ``<date>/<drive>/image_02/data/<frame>.png``; further
-tokens (the ground-truth path or focal length of other code bases) are
-ignored. The ground truth is looked up in ``depth/train`` and ``depth/val``
-by drive and frame: a uint16 PNG, depth = value / 256 m, 0 = no measurement
-(load it with ``LoadDepthAnnotation(depth_rescale_factor=1 / 256)``).
+The split lists are BTS's (https://github.com/cleinc/bts,
+``train_test_inputs/``), as distributed; Monodepth2's lists
+(``splits/eigen/test_files.txt``) work too (see :func:`parse_kitti_split`).
+The ground truth is looked up in ``depth/train`` and ``depth/val`` by
+drive, camera and frame: a uint16 PNG, depth = value / 256 m, 0 = no
+measurement (load it with
+``LoadDepthAnnotation(depth_rescale_factor=1 / 256)``).
 Samples without ground truth (45 of the 697 Eigen test images: the
 well-known 652-image "improved ground truth" test set) are skipped, and the
 number skipped is logged.
@@ -31,7 +32,7 @@ the test pipeline's :class:`~mmintern.datasets.transforms.DepthEvalCrop`
 ``DepthMetric(min_depth_eval=1e-3, max_depth_eval=80)``.
 """
 import os.path as osp
-from typing import List, Sequence
+from typing import List, Optional, Sequence
 
 from mmengine.dataset import BaseDataset
 from mmengine.logging import print_log
@@ -41,33 +42,67 @@ from mmintern.registry import register_dataset
 __all__ = ['KittiEigenDepthDataset', 'parse_kitti_split']
 
 
+CAMERAS = {'l': 'image_02', 'r': 'image_03'}
+
+
+def _image_path(tokens: List[str]) -> Optional[str]:
+    """``<date>/<drive>/image_0X/data/<frame>.png`` of one split line, or
+    None when the line is in none of the distributed formats."""
+    parts = tokens[0].split('/')
+    if len(parts) == 4:
+        # Some BTS copies drop the date folder; it starts the drive name.
+        parts = [parts[0][:10]] + parts
+    if len(parts) == 5 and parts[2] in CAMERAS.values() and \
+            parts[3] == 'data':
+        return '/'.join(parts)
+    # Monodepth2: "<date>/<drive> <frame> <l|r>"; its loader reads .jpg
+    # copies it makes itself, KITTI raw has .png.
+    if len(parts) == 2 and len(tokens) == 3 and tokens[1].isdigit() and \
+            tokens[2] in CAMERAS:
+        return (f'{tokens[0]}/{CAMERAS[tokens[2]]}/data/'
+                f'{int(tokens[1]):010d}.png')
+    return None
+
+
 def parse_kitti_split(path: str) -> List[str]:
-    """The image paths of a KITTI Eigen split file.
+    """The image paths of a KITTI Eigen split file, in any of the formats
+    it is distributed in.
+
+    - BTS (``eigen_{train,test}_files_with_gt.txt``):
+      ``<date>/<drive>/image_0X/data/<frame>.png <ground truth or None>
+      <focal>``, also without the ``<date>/`` folder;
+    - Monodepth2 (``splits/eigen/test_files.txt``, ``splits/eigen_zhou``):
+      ``<date>/<drive> <frame> <l|r>``, ``l`` the left camera
+      (``image_02``), ``r`` the right one (``image_03``).
+
+    The ground truth is found by drive, camera and frame (see
+    :class:`KittiEigenDepthDataset`), so the lists' own ground-truth
+    column is not needed.
 
     Args:
-        path (str): The split file.
+        path (str): The split file. CRLF line ends are fine.
 
     Returns:
-        list[str]: First token of each non-empty line, in file order:
-        ``<date>/<drive>/image_02/data/<frame>.png``.
+        list[str]: ``<date>/<drive>/image_0X/data/<frame>.png`` per
+        non-empty line, in file order.
     """
     if not osp.isfile(path):
         raise FileNotFoundError(
-            f'KITTI split file {path!r} not found; expected a list of '
-            '<date>/<drive>/image_02/data/<frame>.png lines')
+            f'KITTI split file {path!r} not found; expected an Eigen split '
+            'list, e.g. BTS\'s eigen_test_files_with_gt.txt')
     paths = []
     with open(path) as f:
         for number, line in enumerate(f, 1):
             tokens = line.split()
             if not tokens:
                 continue
-            parts = tokens[0].split('/')
-            if len(parts) != 5 or parts[2] != 'image_02' or \
-                    parts[3] != 'data':
+            image = _image_path(tokens)
+            if image is None:
                 raise ValueError(
-                    f'{path}:{number}: {tokens[0]!r} is not '
-                    '<date>/<drive>/image_02/data/<frame>.png')
-            paths.append(tokens[0])
+                    f'{path}:{number}: {line.strip()!r} is neither '
+                    '<date>/<drive>/image_0X/data/<frame>.png ... (BTS) nor '
+                    '<date>/<drive> <frame> <l|r> (Monodepth2)')
+            paths.append(image)
     return paths
 
 
@@ -80,7 +115,7 @@ class KittiEigenDepthDataset(BaseDataset):
 
     Args:
         ann_file (str): The split file, relative to ``data_root``, e.g.
-            ``'splits/eigen_test_files.txt'``.
+            ``'splits/eigen_test_files_with_gt.txt'``.
         data_prefix (dict): ``img_path``: the KITTI raw folder (``'raw'``);
             ``depth_map_path``: the depth benchmark folder holding
             ``train/`` and ``val/`` (``'depth'``).

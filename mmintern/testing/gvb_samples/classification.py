@@ -39,10 +39,11 @@ def _write_image(path: str, label: int, index: int, size: int = 32) -> None:
         raise OSError(f'could not write {path}')
 
 
-def _write_lines(path: str, lines: Sequence[str]) -> None:
+def _write_lines(path: str, lines: Sequence[str],
+                 newline: str = '\n') -> None:
     os.makedirs(osp.dirname(path), exist_ok=True)
-    with open(path, 'w') as f:
-        f.write(''.join(f'{line}\n' for line in lines))
+    with open(path, 'w', newline='') as f:
+        f.write(''.join(f'{line}{newline}' for line in lines))
 
 
 def _write_pickle(path: str, obj: dict) -> None:
@@ -52,9 +53,10 @@ def _write_pickle(path: str, obj: dict) -> None:
 
 
 def _savemat(path: str, arrays: dict) -> None:
+    # The official files are MATLAB v5 with compressed variables.
     from scipy.io import savemat
     os.makedirs(osp.dirname(path), exist_ok=True)
-    savemat(path, arrays)
+    savemat(path, arrays, do_compression=True)
 
 
 def _row(values, dtype=np.float64) -> np.ndarray:
@@ -162,10 +164,10 @@ def write_flowers102(root: str) -> None:
             _write_image(osp.join(root, 'jpg', f'image_{image_id:05d}.jpg'),
                          label, i)
             ids[split].append(image_id)
-    _savemat(osp.join(root, 'imagelabels.mat'), dict(labels=_row(labels)))
-    # mmpretrain indexes with the ids, so they are integers (the labels,
-    # which it casts, may be doubles). The official val set is a share of
-    # the training images here.
+    # The official file stores the labels as uint8, the ids as uint16. The
+    # official val set is a share of the training images here.
+    _savemat(osp.join(root, 'imagelabels.mat'),
+             dict(labels=_row(labels, np.uint8)))
     _savemat(osp.join(root, 'setid.mat'), dict(
         trnid=_row(ids['train'][0::2], np.uint16),
         valid=_row(ids['train'][1::2], np.uint16),
@@ -188,15 +190,22 @@ def write_sun397(root: str) -> None:
     _write_lines(osp.join(root, 'Partitions', 'ClassName.txt'), folders)
 
 
+def _compact(value: int) -> np.ndarray:
+    # MATLAB keeps each whole number in the smallest type that fits, one
+    # choice per struct element: a box field is uint8 in one element and
+    # uint16 in the next.
+    return np.array([[value]], np.uint8 if value < 256 else np.uint16)
+
+
 def _cars_annos(names, labels) -> dict:
     """The ``annotations`` struct array of the Stanford Cars devkit."""
     dtype = [('bbox_x1', 'O'), ('bbox_y1', 'O'), ('bbox_x2', 'O'),
              ('bbox_y2', 'O'), ('class', 'O'), ('fname', 'O')]
     annos = np.empty((1, len(names)), dtype=dtype)
     for k, (name, label) in enumerate(zip(names, labels)):
-        annos[0, k] = (np.array([[1.]]), np.array([[1.]]),
-                       np.array([[30.]]), np.array([[30.]]),
-                       np.array([[label + 1]], np.uint8), name)
+        x2 = 30 if k % 2 else 300
+        annos[0, k] = (_compact(1), _compact(1), _compact(x2), _compact(30),
+                       _compact(label + 1), name)
     return dict(annotations=annos)
 
 
@@ -232,16 +241,15 @@ def write_dtd(root: str) -> None:
 
 
 def write_caltech101(root: str) -> None:
-    """``101_ObjectCategories/<class>/image_<nnnn>.jpg`` and ``meta/``."""
+    """``101_ObjectCategories/<class>/image_<nnnn>.jpg``, nothing else: the
+    download has no split lists."""
     classes = {0: 'BACKGROUND_Google', 1: 'Faces', 3: 'Leopards'}
-    for split, samples in _splits([0, 1, 3]).items():
-        lines = []
-        for label, i in samples:
-            name = f'{classes[label]}/image_{i + 1:04d}.jpg'
-            _write_image(osp.join(root, '101_ObjectCategories', name),
-                         label, i)
-            lines.append(f'{name} {label}')
-        _write_lines(osp.join(root, 'meta', f'{split}.txt'), lines)
+    for label, name in classes.items():
+        # 31 images, the fewest a real class has (inline_skate): 30 for
+        # training, one for test.
+        for i in range(31):
+            _write_image(osp.join(root, '101_ObjectCategories', name,
+                                  f'image_{i + 1:04d}.jpg'), label, i, 16)
 
 
 def write_aircraft(root: str) -> None:
@@ -291,6 +299,7 @@ def write_resisc45(root: str) -> None:
 
 
 def _write_csv(path: str, header: Sequence[str], rows, delimiter=',') -> None:
+    # csv's default line end is CRLF, as in the GTSRB files.
     os.makedirs(osp.dirname(path), exist_ok=True)
     with open(path, 'w', newline='') as f:
         writer = csv.writer(f, delimiter=delimiter)
@@ -348,7 +357,8 @@ def write_ucf101(root: str) -> None:
     classes = ('ApplyEyeMakeup', 'ApplyLipstick', 'Archery')
     lists = osp.join(root, 'ucfTrainTestlist')
     _write_lines(osp.join(lists, 'classInd.txt'),
-                 [f'{k + 1} {name}' for k, name in enumerate(classes)])
+                 [f'{k + 1} {name}' for k, name in enumerate(classes)],
+                 '\r\n')
     for split, samples in _splits([0, 1, 2]).items():
         lines = []
         for label, i in samples:
@@ -358,7 +368,8 @@ def write_ucf101(root: str) -> None:
             # The test lists carry no label.
             lines.append(f'{entry} {label + 1}' if split == 'train' else
                          entry)
-        _write_lines(osp.join(lists, f'{split}list01.txt'), lines)
+        # The official lists end their lines with CRLF.
+        _write_lines(osp.join(lists, f'{split}list01.txt'), lines, '\r\n')
 
 
 def write_gtsrb(root: str) -> None:

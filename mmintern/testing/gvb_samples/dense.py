@@ -13,6 +13,8 @@ from typing import Dict, List, Sequence, Tuple
 import cv2
 import numpy as np
 
+from mmintern.datasets.gvb_dense.citypersons import MAT_LABELS
+
 VOC_FIXTURE_CLASSES = ('cat', 'dog', 'person')
 
 
@@ -30,6 +32,15 @@ def _write(path: str, image: np.ndarray) -> None:
     os.makedirs(osp.dirname(path), exist_ok=True)
     if not cv2.imwrite(path, image):
         raise OSError(f'cannot write {path}')
+
+
+def compact_ints(values) -> np.ndarray:
+    """Whole numbers as the official ``.mat`` files hold them: MATLAB saves
+    them in the smallest unsigned type that fits (uint8, else uint16), one
+    choice per array, so two cells of one file can differ in type."""
+    values = np.asarray(values)
+    return values.astype(np.uint8 if values.size == 0 or values.max() < 256
+                         else np.uint16)
 
 
 def _write_text(path: str, lines: Sequence[str]) -> None:
@@ -140,15 +151,15 @@ def write_wider_keep_mats(folder: str, keep: Dict[str, Dict[str, List[int]]]
             gts = np.empty((len(names), 1), dtype=object)
             for j, name in enumerate(names):
                 files[j, 0] = name
-                gts[j, 0] = np.array(images[f'{event}/{name}'],
-                                     dtype=np.float64).reshape(-1, 1)
+                gts[j, 0] = compact_ints(images[f'{event}/{name}']).reshape(
+                    -1, 1)
             event_list[i, 0] = event
             file_list[i, 0] = files
             gt_list[i, 0] = gts
         os.makedirs(folder, exist_ok=True)
         savemat(osp.join(folder, f'wider_{setting}_val.mat'),
                 dict(event_list=event_list, file_list=file_list,
-                     gt_list=gt_list))
+                     gt_list=gt_list), do_compression=True)
 
 
 def write_wider_face(root: str, seed: int = 0) -> str:
@@ -199,12 +210,30 @@ def citypersons_objects(rng: np.random.Generator, width: int,
     return objects
 
 
+def _write_anno_mat(path: str, split: str, images: List[tuple]) -> None:
+    """The authors' ``anno_<split>.mat``: a 1 x N cell of 1 x 1 structs."""
+    from scipy.io import savemat
+    class_label = {label: k for k, label in MAT_LABELS.items()}
+    cells = np.empty((1, len(images)), dtype=object)
+    for i, (city, im_name, objects) in enumerate(images):
+        record = np.empty((1, 1), dtype=[('cityname', 'O'), ('im_name', 'O'),
+                                         ('bbs', 'O')])
+        rows = [[class_label[o['label']], *o['bbox'], k + 1, *o['bboxVis']]
+                for k, o in enumerate(objects)]
+        record[0, 0] = (city, im_name, compact_ints(rows).reshape(-1, 10))
+        cells[0, i] = record
+    os.makedirs(osp.dirname(path), exist_ok=True)
+    savemat(path, {f'anno_{split}_aligned': cells}, do_compression=True)
+
+
 def write_citypersons(root: str, seed: int = 0) -> str:
-    """``citypersons/``: 3 train and 2 val images in 2 cities."""
+    """``citypersons/``: 3 train and 2 val images in 2 cities, with the
+    boxes both as Cityscapes' json files and as the authors' ``.mat``."""
     rng = np.random.default_rng(seed)
     base = osp.join(root, 'citypersons')
     width, height = 160, 96
     for split, count in (('train', 3), ('val', 2)):
+        mat_images = []
         for i in range(count):
             city = 'aachen' if i % 2 == 0 else 'bochum'
             stem = f'{city}_{i:06d}_000019'
@@ -221,6 +250,9 @@ def write_citypersons(root: str, seed: int = 0) -> str:
             with open(ann, 'w') as f:
                 json.dump(dict(imgHeight=height, imgWidth=width,
                                objects=objects), f)
+            mat_images.append((city, f'{stem}_leftImg8bit.png', objects))
+        _write_anno_mat(osp.join(base, 'annotations', f'anno_{split}.mat'),
+                        split, mat_images)
     return base
 
 
@@ -300,24 +332,33 @@ def write_kitti(root: str, seed: int = 0) -> str:
     base = osp.join(root, 'kitti')
     width, height = 192, 64
     lines = dict(train=[], test=[])
+    monodepth2 = []
     for d, (date, drive, subset) in enumerate(KITTI_DRIVES):
         for f in range(4 if subset == 'train' else 3):
             frame = f'{f:010d}.png'
             rel = f'{date}/{drive}/image_02/data/{frame}'
             _write(osp.join(base, 'raw', rel), _image(rng, height, width))
             # The last test frame has no ground truth, like 45 Eigen ones.
-            if not (subset == 'val' and f == 2):
+            has_gt = not (subset == 'val' and f == 2)
+            if has_gt:
                 _depth_png(
                     osp.join(base, 'depth', subset, drive, 'proj_depth',
                              'groundtruth', 'image_02', frame),
                     _depth(rng, height, width, 80., sparse=True), 256.)
             split = 'train' if subset == 'train' else 'test'
-            # BTS-style lines: image, ground truth, focal length.
-            lines[split].append(f'{rel} {drive}/proj_depth/groundtruth/'
-                                f'image_02/{frame} 721.5377')
+            # BTS's lines: image, ground truth (None where there is none),
+            # focal length.
+            gt = (f'{drive}/proj_depth/groundtruth/image_02/{frame}'
+                  if has_gt else 'None')
+            lines[split].append(f'{rel} {gt} 721.5377')
+            if split == 'test':
+                monodepth2.append(f'{date}/{drive} {f:010d} l')
     for split, rows in lines.items():
-        _write_text(osp.join(base, 'splits', f'eigen_{split}_files.txt'),
-                    rows)
+        _write_text(
+            osp.join(base, 'splits', f'eigen_{split}_files_with_gt.txt'),
+            rows)
+    _write_text(osp.join(base, 'splits', 'eigen', 'test_files.txt'),
+                monodepth2)
     return base
 
 
