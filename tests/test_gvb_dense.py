@@ -509,3 +509,110 @@ def test_bad_dense_annotations_are_named(tmp_path):
     with pytest.raises(ValueError, match=r'm\.png holds the values \[40\]'):
         seg(dict(gt_seg_map=np.array([[0, 40]], np.uint8),
                  seg_map_path='m.png'))
+
+
+def _voc_copy(tmp_path, folder: str, ids: int = 4) -> str:
+    """The first raccoon images and xml files in a VOC layout at
+    ``tmp_path/<folder>``; returns the split list."""
+    import shutil
+    src = osp.join(require_data('raccoon_voc', 'VOCdevkit'), 'VOC_raccoon')
+    dst = tmp_path / folder
+    for sub in ('JPEGImages', 'Annotations', 'ImageSets/Main'):
+        (dst / sub).mkdir(parents=True)
+    names = sorted(open(osp.join(src, 'ImageSets/Main/val.txt')).read()
+                   .split())[:ids]
+    for name in names:
+        shutil.copy(osp.join(src, 'JPEGImages', name + '.jpg'),
+                    dst / 'JPEGImages')
+        shutil.copy(osp.join(src, 'Annotations', name + '.xml'),
+                    dst / 'Annotations')
+    (dst / 'ImageSets/Main/val.txt').write_text('\n'.join(names) + '\n')
+    return names
+
+
+def test_voc_style_dataset_reads_as_mmdet_and_ignores_folder_names(
+        tmp_path):
+    """The data infos of mmdet's VOCDataset, but a folder named VOC2007
+    is not taken for the 20-class VOC: VOCMetric names your classes (with
+    mmdet's VOCDataset, print_map_summary fails with an IndexError)."""
+    from mmdet.datasets import VOCDataset
+    from mmdet.evaluation import VOCMetric
+    from mmintern.datasets.gvb_dense import VOCStyleDataset
+    root = require_data('raccoon_voc', 'VOCdevkit')
+    kw = dict(data_root=root, ann_file='VOC_raccoon/ImageSets/Main/val.txt',
+              data_prefix=dict(sub_data_root='VOC_raccoon/'),
+              metainfo=dict(classes=('raccoon', )), test_mode=True)
+    ours, mmdet = VOCStyleDataset(**kw), VOCDataset(**kw)
+    assert len(ours) == len(mmdet) == 40
+    for i in range(40):
+        a, b = ours.get_data_info(i), mmdet.get_data_info(i)
+        for key in ('img_path', 'img_id', 'width', 'height', 'instances'):
+            assert a[key] == b[key], key
+
+    names = _voc_copy(tmp_path, 'VOC2007')
+    classes = ('raccoon', 'badger')
+    dataset = VOCStyleDataset(
+        data_root=str(tmp_path), ann_file='VOC2007/ImageSets/Main/val.txt',
+        data_prefix=dict(sub_data_root='VOC2007/'),
+        metainfo=dict(classes=classes), test_mode=True)
+    assert 'dataset_type' not in dataset.metainfo
+    # What mmdet's VOCDataset makes of the folder name.
+    assert VOCDataset(
+        data_root=str(tmp_path), ann_file='VOC2007/ImageSets/Main/val.txt',
+        data_prefix=dict(sub_data_root='VOC2007/'),
+        metainfo=dict(classes=classes),
+        test_mode=True).metainfo['dataset_type'] == 'VOC2007'
+    metric = VOCMetric(eval_mode='area')
+    metric.dataset_meta = dataset.metainfo
+    for i in range(len(names)):
+        info = dataset.get_data_info(i)
+        boxes = torch.tensor([inst['bbox'] for inst in info['instances']],
+                             dtype=torch.float32)
+        labels = torch.tensor([inst['bbox_label']
+                               for inst in info['instances']])
+        empty = dict(bboxes=torch.zeros(0, 4), labels=torch.zeros(0))
+        metric.process({}, [dict(
+            gt_instances=dict(bboxes=boxes, labels=labels),
+            ignored_instances=empty,
+            pred_instances=dict(bboxes=boxes, scores=torch.ones(len(boxes)),
+                                labels=labels))])
+    # The ground truth as predictions: mAP 1 over the one present class.
+    assert metric.evaluate(len(names))['pascal_voc/mAP'] == 1.0
+
+
+def test_voc_style_dataset_names_bad_annotations(tmp_path):
+    from mmintern.datasets.gvb_dense import VOCStyleDataset
+    names = _voc_copy(tmp_path, 'VOC_mine', ids=2)
+    kw = dict(data_root=str(tmp_path),
+              ann_file='VOC_mine/ImageSets/Main/val.txt',
+              data_prefix=dict(sub_data_root='VOC_mine/'),
+              metainfo=dict(classes=('raccoon', )))
+    assert len(VOCStyleDataset(**kw)) == 2
+    xml = tmp_path / 'VOC_mine' / 'Annotations' / f'{names[0]}.xml'
+    text = xml.read_text()
+    # A class not in the metainfo: an error naming the file, not a drop.
+    xml.write_text(text.replace('<name>raccoon</name>',
+                                '<name>badger</name>', 1))
+    with pytest.raises(ValueError, match=rf"{names[0]}\.xml: object 0 "
+                       r"\('badger'\): class 'badger' is not in"):
+        VOCStyleDataset(**kw)
+    # ... unless dropped on purpose.
+    dropped = VOCStyleDataset(**kw, drop_classes=('badger', ))
+    assert len(dropped.get_data_info(0)['instances']) == \
+        text.count('<object>') - 1
+    # A box past the image's edge.
+    import re
+    width = int(re.search(r'<width>(\d+)</width>', text).group(1))
+    xml.write_text(re.sub(r'<xmax>\d+</xmax>', f'<xmax>{width + 5}</xmax>',
+                          text, count=1))
+    with pytest.raises(ValueError, match=r'is not a box inside the'):
+        VOCStyleDataset(**kw)
+    xml.write_text(text)
+    # A zero-byte image.
+    image = tmp_path / 'VOC_mine' / 'JPEGImages' / f'{names[1]}.jpg'
+    image.write_bytes(b'')
+    with pytest.raises(ValueError,
+                       match=rf'{names[1]}\.jpg.* is an empty file'):
+        VOCStyleDataset(**kw)
+    with pytest.raises(ValueError, match='needs metainfo'):
+        VOCStyleDataset(**{**kw, 'metainfo': None})

@@ -5,8 +5,9 @@
 #   raccoon/VOCdevkit/VOC_raccoon/ImageSets/Main/{train,val}.txt
 # Run: tools/gvb.py SPEC --datasets raccoon. Not a GV-B dataset: the table
 # reports it under its own name, with no reference and no error reduction.
-# The folder is not named VOC2007 / VOC2012 on purpose: mmdet's VOCDataset
-# reads those names as the 20-class VOC.
+# mmintern's VOCStyleDataset reads it: mmdet's VOCDataset would take a
+# folder named VOC2007 / VOC2012 for the 20-class VOC and drop objects of
+# unknown classes silently; VOCStyleDataset names any such object's file.
 # A CPU-sized protocol: the GV-B detection protocol's Faster R-CNN + FPN
 # and optimizer with slim heads (64 channels, 256-d RoI features, 300
 # proposals), 320x192 images, 4 images per optimizer step, 12 epochs of the
@@ -52,14 +53,16 @@ test_pipeline = [
 ]
 train_dataloader = dict(
     dataset=dict(dataset=dict(
-        type='VOCDataset', data_root=data_root, metainfo=dict(classes=classes),
+        type='VOCStyleDataset', data_root=data_root,
+        metainfo=dict(classes=classes),
         ann_file='VOC_raccoon/ImageSets/Main/train.txt',
         data_prefix=dict(sub_data_root='VOC_raccoon/'),
         filter_cfg=dict(filter_empty_gt=True, min_size=8),
         pipeline=train_pipeline)))
 val_dataloader = dict(
     dataset=dict(
-        type='VOCDataset', data_root=data_root, metainfo=dict(classes=classes),
+        type='VOCStyleDataset', data_root=data_root,
+        metainfo=dict(classes=classes),
         ann_file='VOC_raccoon/ImageSets/Main/val.txt',
         data_prefix=dict(sub_data_root='VOC_raccoon/'),
         test_mode=True, pipeline=test_pipeline))
