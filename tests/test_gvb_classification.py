@@ -197,6 +197,11 @@ def test_class_folder_split_is_seeded_and_disjoint(tmp_path):
     assert not set(paths[0]) & set(paths[1])
     assert len(paths[0]) == 15 and len(paths[1]) == 3
     assert sorted(test.get_gt_labels()) == [0, 1, 2]
+    # A zero-byte image is named when the folders are read, not left for
+    # cv2 to fail on without a name.
+    open(paths[1][0], 'wb').close()
+    with pytest.raises(ValueError, match=re.escape(paths[1][0])):
+        DATASETS.build(dict(type='EuroSAT', data_root=root, split='train'))
 
 
 def _is_compressed_mat(path: str) -> bool:

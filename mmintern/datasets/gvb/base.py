@@ -70,13 +70,22 @@ def natural_key(name: str) -> list:
 
 def list_images(folder: str,
                 extensions: Sequence[str] = IMG_EXTENSIONS) -> List[str]:
-    """Names of the image files in ``folder``, in natural order."""
+    """Names of the image files in ``folder``, in natural order.
+
+    Raises:
+        ValueError: When one is an empty file (an interrupted copy), naming
+            it: decoding it would fail later without a name.
+    """
     with os.scandir(folder) as entries:
-        names = [
-            e.name for e in entries
+        images = [
+            e for e in entries
             if e.is_file() and e.name.lower().endswith(tuple(extensions))
         ]
-    return sorted(names, key=natural_key)
+    empty = [e.path for e in images if e.stat().st_size == 0]
+    if empty:
+        raise ValueError(f'{len(empty)} empty image files (0 bytes) in '
+                         f'{folder}: {empty[:5]}')
+    return sorted((e.name for e in images), key=natural_key)
 
 
 def class_folders(root: str, what: str) -> List[str]:
