@@ -228,3 +228,47 @@ def test_fold_for_inference_keeps_the_outputs():
     with torch.no_grad():
         for a, b in zip(model(x), folded(x)):
             assert torch.allclose(a, b, atol=1e-4, rtol=1e-4)
+
+
+def test_frozen_backbone_hook_runs_the_folded_copy(tmp_path):
+    """The dense protocols' hook: the backbone's forward runs BN folded,
+    with no gradient wanted, while its parameters (what a checkpoint
+    saves) stay as they were."""
+    import logging
+    from types import SimpleNamespace
+    from mmintern.engine.hooks import FrozenBackboneHook
+    torch.manual_seed(0)
+    model = nn.Module()
+    model.backbone = MetaNet(arch='b1', out_indices=(2, 5))
+    for m in model.modules():
+        if isinstance(m, nn.BatchNorm2d):
+            m.running_mean.uniform_(-1, 1)
+            m.running_var.uniform_(.5, 2)
+    state = {k: v.clone() for k, v in model.state_dict().items()}
+    x = torch.randn(1, 3, 64, 64)
+    model.backbone.eval()
+    with torch.no_grad():
+        reference = model.backbone(x)
+    runner = SimpleNamespace(model=model, logger=logging.getLogger('t'))
+    hook = FrozenBackboneHook()
+    hook.before_train(runner)
+    hook.before_test(runner)  # folds once
+    assert 'forward' in vars(model.backbone)
+    folded = model.backbone.forward.__self__
+    assert not any(isinstance(m, nn.BatchNorm2d)
+                   for m in folded.stem.modules())
+    assert not any(p.requires_grad for p in folded.parameters())
+    assert not any(p.requires_grad for p in model.parameters())
+    out = model.backbone(x)
+    assert not any(o.requires_grad for o in out)
+    for a, b in zip(reference, out):
+        assert torch.allclose(a, b, atol=1e-4, rtol=1e-4)
+    after = model.state_dict()
+    assert list(after) == list(state)
+    assert all(torch.equal(after[k], v) for k, v in state.items())
+    # Off: the backbone runs as built.
+    plain = nn.Module()
+    plain.backbone = MetaNet(arch='b1', out_indices=(2, 5))
+    FrozenBackboneHook(fold_bn=False).before_train(
+        SimpleNamespace(model=plain, logger=logging.getLogger('t')))
+    assert 'forward' not in vars(plain.backbone)

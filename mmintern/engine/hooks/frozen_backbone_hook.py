@@ -1,3 +1,4 @@
+import torch
 from mmengine.hooks import Hook
 from torch.nn.modules.batchnorm import _BatchNorm
 
@@ -16,13 +17,23 @@ class FrozenBackboneHook(Hook):
     this hook freezes the parameters before training and switches the
     backbone to eval mode before every iteration.
 
+    Frozen means cheap: with ``fold_bn``, once the weights are loaded
+    (before training, validation or test), the backbone's forward runs a
+    copy with every BatchNorm folded into its convolution, channels-last
+    (:func:`~mmintern.models.utils.fold_for_inference`, which keeps the
+    copy only if its outputs match). Only the forward is redirected: the
+    backbone's own parameters stay in the model, so checkpoints keep their
+    keys and values, and a test process that loads them folds again.
+
     Args:
         attribute (str): The frozen sub-module. Defaults to ``'backbone'``.
+        fold_bn (bool): Run the folded copy. Defaults to True.
     """
     priority = 'VERY_HIGH'
 
-    def __init__(self, attribute: str = 'backbone'):
+    def __init__(self, attribute: str = 'backbone', fold_bn: bool = True):
         self.attribute = attribute
+        self.fold_bn = fold_bn
 
     def _backbone(self, runner):
         model = unwrap_model(runner)
@@ -40,6 +51,32 @@ class FrozenBackboneHook(Hook):
         norms = sum(isinstance(m, _BatchNorm) for m in backbone.modules())
         runner.logger.info(f'FrozenBackboneHook: froze {frozen} parameters '
                            f'and {norms} BN layers of model.{self.attribute}')
+        self._fold(runner)
+
+    def before_val(self, runner) -> None:
+        self._fold(runner)
+
+    def before_test(self, runner) -> None:
+        self._fold(runner)
 
     def before_train_iter(self, runner, batch_idx, data_batch=None) -> None:
         self._backbone(runner).eval()
+
+    def _fold(self, runner) -> None:
+        from mmintern.models.utils import fold_for_inference
+        backbone = self._backbone(runner)
+        if not self.fold_bn or 'forward' in vars(backbone):
+            return  # off, or folded already
+        device = next(backbone.parameters()).device
+        example = torch.randn(2, 3, 64, 64,
+                              generator=torch.Generator().manual_seed(0))
+        fast = fold_for_inference(backbone, example.to(device))
+        # Folding makes new weights that would want gradients.
+        for param in fast.parameters():
+            param.requires_grad_(False)
+        # An instance attribute: nn.Module.__call__ finds it first.
+        backbone.forward = fast.forward
+        runner.logger.info(
+            f'FrozenBackboneHook: model.{self.attribute} runs folded, '
+            f'{sum(isinstance(m, _BatchNorm) for m in fast.modules())} BN '
+            'layers left, channels-last')
