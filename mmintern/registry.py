@@ -12,6 +12,7 @@ from mmengine.registry import DATA_SAMPLERS as ROOT_DATA_SAMPLERS
 from mmengine.registry import DATASETS as ROOT_DATASETS
 from mmengine.registry import EVALUATOR as ROOT_EVALUATOR
 from mmengine.registry import HOOKS as ROOT_HOOKS
+from mmengine.registry import LOOPS as ROOT_LOOPS
 from mmengine.registry import METRICS as ROOT_METRICS
 from mmengine.registry import MODELS as ROOT_MODELS
 from mmengine.registry import TRANSFORMS as ROOT_TRANSFORMS
@@ -21,8 +22,10 @@ __all__ = [
     'ROOT_MODELS', 'MODELS', 'DATASETS', 'METRICS', 'EVALUATOR',
     'register_model', 'register_dataset', 'register_metric',
     'register_evaluator', 'HOOKS', 'register_hook', 'TRANSFORMS',
-    'register_transform', 'DATA_SAMPLERS', 'register_sampler'
+    'register_transform', 'DATA_SAMPLERS', 'register_sampler', 'LOOPS',
+    'register_loop'
 ]
+
 
 def _child(root: Registry, *locations: str) -> Registry:
     """mmintern's child of a root registry; ``locations`` are imported on
@@ -38,6 +41,7 @@ MODELS = _child(ROOT_MODELS, 'mmintern.models',
 DATASETS = _child(ROOT_DATASETS, 'mmintern.datasets')
 METRICS = _child(ROOT_METRICS, 'mmintern.evaluation')
 HOOKS = _child(ROOT_HOOKS, 'mmintern.engine')
+LOOPS = _child(ROOT_LOOPS, 'mmintern.engine')
 EVALUATOR = _child(ROOT_EVALUATOR, 'mmintern.evaluation')
 TRANSFORMS = _child(ROOT_TRANSFORMS, 'mmintern.datasets.transforms')
 DATA_SAMPLERS = _child(ROOT_DATA_SAMPLERS, 'mmintern.datasets')
@@ -60,5 +64,6 @@ register_dataset = _registrar(ROOT_DATASETS, DATASETS)
 register_metric = _registrar(ROOT_METRICS, METRICS)
 register_evaluator = _registrar(ROOT_EVALUATOR, EVALUATOR)
 register_hook = _registrar(ROOT_HOOKS, HOOKS)
+register_loop = _registrar(ROOT_LOOPS, LOOPS)
 register_transform = _registrar(ROOT_TRANSFORMS, TRANSFORMS)
 register_sampler = _registrar(ROOT_DATA_SAMPLERS, DATA_SAMPLERS)

@@ -22,6 +22,14 @@ def config_path(*parts: str) -> str:
     return osp.join(REPO, 'configs', *parts)
 
 
+def gvb_config(path: str, gvb_root: str):
+    """A GV-B config with its data root set as a user sets it:
+    ``--cfg-options gvb_root=...``."""
+    from mmengine.config import Config
+    from mmintern.utils.cli import merge_cfg_options
+    return merge_cfg_options(Config.fromfile(path), dict(gvb_root=gvb_root))
+
+
 def data_path(*parts: str) -> str:
     return osp.join(SHARED_DATA, *parts)
 

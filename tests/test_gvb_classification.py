@@ -2,10 +2,12 @@
 
 Each fixture (``mmintern/testing/gvb_samples/classification.py``) is in its
 dataset's official on-disk layout, so a run checks the config, the dataset
-class and the layout the config's header documents together. The runs are shrunk for
-a CPU: MetaNet-B1, 32x32 inputs, batch 2, two iterations.
+class and the layout the config's header documents together. The runs are
+shrunk for a CPU: MetaNet-B1, 32x32 inputs, batch 2, two iterations.
 """
+import copy
 import json
+import os
 import os.path as osp
 import re
 
@@ -17,7 +19,7 @@ from mmengine.registry import DATASETS, init_default_scope
 from mmengine.runner import Runner
 
 import mmintern.datasets.gvb  # noqa: F401  (registers the GV-B datasets)
-from _utils import REPO, config_path, require_data
+from _utils import REPO, config_path, gvb_config, require_data
 from mmintern.testing.gvb_samples.classification import (
     FIXTURES, fixture_image, write_fixture)
 from mmintern.evaluation.gvb import gvb_datasets
@@ -90,9 +92,9 @@ def test_config_runs_end_to_end_on_fixture(key, tmp_path, monkeypatch):
     if key in NEEDS:
         pytest.importorskip(NEEDS[key])
     gvb_root = str(tmp_path / 'gvb')
-    monkeypatch.setenv('GVB_DATA_ROOT', gvb_root)
     write_fixture(gvb_root, key)
-    cfg = Config.fromfile(config_path('gvb', 'classification', f'{key}.py'))
+    cfg = gvb_config(config_path('gvb', 'classification', f'{key}.py'),
+                     gvb_root)
     cfg.train_dataloader.dataset.percentage = 50.
 
     # The conventions of configs/gvb/README.md.
@@ -151,9 +153,9 @@ def test_array_datasets_give_bgr_like_load_image_from_file(
     be BGR, as ``LoadImageFromFile`` reads files."""
     if key in NEEDS:
         pytest.importorskip(NEEDS[key])
-    monkeypatch.setenv('GVB_DATA_ROOT', str(tmp_path))
     write_fixture(str(tmp_path), key)
-    cfg = Config.fromfile(config_path('gvb', 'classification', f'{key}.py'))
+    cfg = gvb_config(config_path('gvb', 'classification', f'{key}.py'),
+                     str(tmp_path))
     init_default_scope('mmpretrain')
     dataset = DATASETS.build(cfg.val_dataloader.dataset)
     info = dataset.get_data_info(0)
@@ -317,10 +319,10 @@ def test_test_tool_reports_through_gvb(tmp_path, monkeypatch):
     import subprocess
     import sys
     gvb_root = str(tmp_path / 'gvb')
-    monkeypatch.setenv('GVB_DATA_ROOT', gvb_root)
     write_fixture(gvb_root, 'cifar10')
     cfg = _tiny_run_config(
-        Config.fromfile(config_path('gvb', 'classification', 'cifar10.py')),
+        gvb_config(config_path('gvb', 'classification', 'cifar10.py'),
+                   gvb_root),
         str(tmp_path / 'work'))
     cfg.default_hooks.checkpoint = dict(type='CheckpointHook',
                                         by_epoch=False, interval=2)
@@ -341,3 +343,33 @@ def test_test_tool_reports_through_gvb(tmp_path, monkeypatch):
         assert list(json.load(f)['datasets']) == ['cifar10']
     assert '| classification | CIFAR-10 | accuracy |' in \
         open(table[:-len('json')] + 'md').read()
+
+
+def test_linear_probe_loop_is_the_fast_probe(tmp_path):
+    """``train_cfg.type=LinearProbeLoop`` (as --cfg-options sets it) lets
+    tools/train.py fit GV-B's fast probe: the saved checkpoint, tested
+    as any classifier, scores what tools/gvb.py's fast probe scores."""
+    from mmintern.evaluation.gvb import gvb_datasets
+    from mmintern.gvb.runner import run_fast_probe
+    from mmintern.utils.cli import merge_cfg_options
+    gvb_root = str(tmp_path / 'gvb')
+    write_fixture(gvb_root, 'cifar10')
+    cfg = _tiny_run_config(
+        gvb_config(config_path('gvb', 'classification', 'cifar10.py'),
+                   gvb_root), str(tmp_path / 'work'))
+    cfg.randomness = dict(seed=0)
+    cfg.train_dataloader.dataset.percentage = 100.  # 4 images per class
+    os.makedirs(cfg.work_dir)
+    fast = run_fast_probe(copy.deepcopy(cfg), gvb_datasets()['cifar10'])
+    merge_cfg_options(cfg, {'train_cfg.type': 'LinearProbeLoop'})
+    runner = Runner.from_cfg(cfg)
+    runner.train()
+    ckpt = str(tmp_path / 'work' / 'linear_probe.pth')
+    assert open(str(tmp_path / 'work' / 'last_checkpoint')).read() == ckpt
+    # As tools/test.py does: a fresh runner loading the checkpoint.
+    cfg.load_from = ckpt
+    cfg.work_dir = str(tmp_path / 'test')
+    metrics = Runner.from_cfg(cfg).test()
+    assert metrics['gvb/accuracy'] == pytest.approx(
+        fast['metrics']['accuracy'])
+    assert runner.train_loop.probe.weight_decay == fast['weight_decay']

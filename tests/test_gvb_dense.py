@@ -20,7 +20,7 @@ from mmengine.config import Config
 import mmintern.datasets.gvb_dense  # noqa: F401
 import mmintern.datasets.transforms  # noqa: F401
 import mmintern.models.heads  # noqa: F401
-from _utils import REPO, require_data
+from _utils import REPO, gvb_config, require_data
 from mmintern.testing.gvb_samples import dense as fixtures
 from mmintern.gvb.quick import walk_dicts
 from mmintern.datasets.gvb_dense import (CityPersonsDataset,
@@ -149,8 +149,8 @@ def gvb_root(tmp_path_factory):
 
 
 def _load(name: str, gvb_root: str, monkeypatch) -> Config:
-    monkeypatch.setenv('GVB_DATA_ROOT', gvb_root)
-    cfg = Config.fromfile(osp.join(REPO, 'configs', 'gvb', CONFIGS[name]))
+    cfg = gvb_config(osp.join(REPO, 'configs', 'gvb', CONFIGS[name]),
+                     gvb_root)
     cfg.train_dataloader.dataset.percentage = 50.
     return cfg
 

@@ -16,7 +16,7 @@ from mmintern.gvb import apply_backbone, load_backbone_spec, spec_from_dict
 from mmintern.gvb.results import ResultStore
 from mmintern.evaluation.gvb import to_gvb_metrics
 
-from _utils import REPO, SHARED_DATA, config_path, needs_data
+from _utils import REPO, SHARED_DATA, config_path, gvb_config, needs_data
 
 METANET_B4 = config_path('gvb', 'backbones', 'metanet-b4.py')
 RESNET50 = config_path('gvb', 'backbones', 'resnet50.py')
@@ -255,7 +255,7 @@ pooled_channels = 1280
 # 5% of the 2000 images (10 per class) to train, another 5% to test.
 DATASET_CONFIG = """\
 _base_ = ['{base}']
-gvb_root = '{{{{$GVB_DATA_ROOT:data/gvb}}}}'
+gvb_root = 'data/gvb'
 pipeline = [
     dict(type='LoadImageFromFile'),
     dict(type='ResizeEdge', scale=32, edge='short'),
@@ -642,8 +642,7 @@ def test_mini_suite_writes_the_dense_layouts(tmp_path):
     for task, name, scope in (('detection', 'raccoon', 'mmdet'),
                               ('segmentation', 'camvid', 'mmseg'),
                               ('depth', 'seven_scenes', 'mmseg')):
-        os.environ['GVB_DATA_ROOT'] = root
-        cfg = Config.fromfile(config_path('gvb', task, f'{name}.py'))
+        cfg = gvb_config(config_path('gvb', task, f'{name}.py'), root)
         with DefaultScope.overwrite_default_scope(scope):
             import importlib
             importlib.import_module(f'{scope}.datasets')

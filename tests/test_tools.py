@@ -145,3 +145,26 @@ def test_collect_env_reports_versions_and_ops():
     if not torch.cuda.is_available():
         assert ('MMCV ops build: CPU-only (tools/setup_env.sh chose cpu: '
                 'no CUDA device visible to torch') in out
+
+
+def test_cfg_options_data_root_moves_the_paths_built_from_it():
+    """``--cfg-options gvb_root=...`` moves every dataset path of a GV-B
+    config (they were built from the parsed root), nothing else."""
+    from mmengine.config import Config
+    from mmintern.utils.cli import merge_cfg_options
+    cfg = Config.fromfile(config_path('gvb', 'depth', 'kitti.py'))
+    assert cfg.gvb_root == 'data/gvb'
+    before = cfg.to_dict()
+    merge_cfg_options(cfg, dict(gvb_root='/mnt/gvb'))
+    text = repr(cfg.to_dict())
+    assert "'data/gvb" not in text
+    assert cfg.data_root == '/mnt/gvb/kitti/'
+    assert cfg.test_dataloader.dataset.data_root == '/mnt/gvb/kitti/'
+    assert cfg.train_dataloader.dataset.dataset.data_root == \
+        '/mnt/gvb/kitti/'
+    # The other fields as they were.
+    assert cfg.to_dict()['model'] == before['model']
+    # A prefix that is not a path component does not match.
+    cfg = Config(dict(gvb_root='data/gvb', a='data/gvbx/y', b='data/gvb'))
+    merge_cfg_options(cfg, dict(gvb_root='/x'))
+    assert (cfg.a, cfg.b) == ('data/gvbx/y', '/x')

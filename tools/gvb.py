@@ -17,7 +17,6 @@ Example:
 """
 import argparse
 import dataclasses
-import os
 import os.path as osp
 import sys
 
@@ -72,9 +71,9 @@ def parse_args(argv=None):
         help='seeds of the split and the training; several give mean +- std '
         'columns')
     parser.add_argument(
-        '--data-root', default=os.environ.get('GVB_DATA_ROOT', 'data/gvb'),
-        help='folder with one sub-folder per dataset (default: '
-        '$GVB_DATA_ROOT or data/gvb)')
+        '--data-root', default='data/gvb',
+        help='folder with one sub-folder per dataset, the configs\' '
+        'gvb_root (default: data/gvb)')
     parser.add_argument('--work-dir', default='work_dirs/gvb')
     parser.add_argument('--config-root',
                         default=osp.join(REPO, 'configs', 'gvb'),

@@ -21,6 +21,7 @@ from typing import Dict, List, Optional, Sequence
 from mmengine.config import Config
 from mmengine.logging import print_log
 
+from mmintern.utils.cli import merge_cfg_options
 from mmintern.evaluation.gvb import (GVBTable, dataset_info, gvb_datasets,
                                      reference_row)
 from mmintern.evaluation.gvb.reference import TASKS, GVBDataset
@@ -141,10 +142,10 @@ def load_config(job: Job, settings: RunSettings, percentage: float,
     """The dataset config with the backbone under test and the options;
     ``seed`` seeds the percentage split and the training (``randomness``).
     """
-    # Every dataset path is built from the data root when the config is
-    # parsed (see configs/gvb/README.md).
-    os.environ['GVB_DATA_ROOT'] = settings.data_root
     cfg = Config.fromfile(job.config)
+    # As --cfg-options gvb_root=... does for tools/train.py: the dataset
+    # paths built from the parsed root move with it.
+    merge_cfg_options(cfg, dict(gvb_root=settings.data_root))
     train_set = cfg.train_dataloader.dataset
     if train_set.get('type') != 'PercentageDataset':
         raise ValueError(
@@ -166,7 +167,7 @@ def load_config(job: Job, settings: RunSettings, percentage: float,
     if settings.quick:
         quick_config(cfg)
     if settings.cfg_options:
-        cfg.merge_from_dict(settings.cfg_options)
+        merge_cfg_options(cfg, settings.cfg_options)
     if job.task != 'classification':
         # The test pass after training is the evaluation; a validation at
         # the end of training would run the same one a second time.

@@ -29,12 +29,30 @@ def parse_tool_args(parser: argparse.ArgumentParser) -> argparse.Namespace:
     return args
 
 
+# Config fields that dataset paths are built from when the config is
+# parsed: setting one with --cfg-options moves those paths with it.
+ROOT_KEYS = ('gvb_root', 'data_root')
+
+
+def merge_cfg_options(cfg: Config, options: dict) -> Config:
+    """``cfg.merge_from_dict(options)``, and a new data root moves the paths
+    built from the old one (``--cfg-options gvb_root=/data/gvb`` moves every
+    GV-B dataset; see :func:`~mmintern.utils.data_root.rebase_paths`)."""
+    from mmintern.utils.data_root import rebase_paths
+    old = {key: cfg[key] for key in ROOT_KEYS
+           if key in options and isinstance(cfg.get(key), str)}
+    cfg.merge_from_dict(options)
+    for key, root in old.items():
+        rebase_paths(cfg, root, cfg[key])
+    return cfg
+
+
 def apply_common_options(cfg: Config, args) -> Config:
     """``--launcher``, ``--cfg-options`` and ``--work-dir`` (default:
     ``work_dirs/<config name>``), as every OpenMMLab tool applies them."""
     cfg.launcher = args.launcher
     if args.cfg_options is not None:
-        cfg.merge_from_dict(args.cfg_options)
+        merge_cfg_options(cfg, args.cfg_options)
     if args.work_dir is not None:
         cfg.work_dir = args.work_dir
     elif cfg.get('work_dir') is None:

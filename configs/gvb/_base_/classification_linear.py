@@ -2,9 +2,11 @@
 # head on its pooled feature, trained with SGD on `percentage`% of the
 # training set (class-proportional, seeded), no augmentation: short side 224
 # + centre crop. tools/gvb.py swaps in the backbone under test; the runner
-# also offers the fast cached-feature linear probe for this protocol.
+# also offers the fast cached-feature linear probe for this protocol. Every
+# dataset trains on the one schedule, schedules/linear_10k.py.
 _base_ = [
-    'mmpretrain::_base_/default_runtime.py', './protocol_runtime.py'
+    'mmpretrain::_base_/default_runtime.py', './protocol_runtime.py',
+    './schedules/linear_10k.py'
 ]
 
 
@@ -40,15 +42,6 @@ test_dataloader = val_dataloader
 val_evaluator = dict(type='Accuracy', topk=(1, ))
 test_evaluator = val_evaluator
 
-# GV-B: SGD, lr 0.01, momentum 0.9, 10k iterations (the grid over lr,
-# weight decay and momentum is the runner's job).
-optim_wrapper = dict(
-    optimizer=dict(type='SGD', lr=0.01, momentum=0.9, weight_decay=1e-4))
-param_scheduler = dict(type='CosineAnnealingLR', T_max=10000, by_epoch=False)
-train_cfg = dict(type='IterBasedTrainLoop', max_iters=10000,
-                 val_interval=10000)
-val_cfg = dict()
-test_cfg = dict()
 default_hooks = dict(
     checkpoint=dict(type='CheckpointHook', by_epoch=False, interval=2000,
                     max_keep_ckpts=1),

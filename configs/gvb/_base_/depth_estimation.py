@@ -4,10 +4,9 @@
 # (mmseg's SiLogLoss) on `percentage`% of the training images (a seeded
 # random share); mmseg's DepthEstimator, DepthMetric (RMSE in metres and
 # the usual abs_rel, d1 ...). GV-B does not spell out its depth head or
-# schedule; ours: AdamW lr 2e-4, weight decay 0.01, 10k iterations of 8
-# images (`total_batch`, kept on any number of processes by tools/gvb.py
-# with gradient accumulation), poly decay. tools/gvb.py swaps in the
-# backbone under test.
+# schedule; ours is schedules/depth_10k.py (AdamW, 10k steps of 8 images),
+# which each dataset config lists. tools/gvb.py swaps in the backbone under
+# test.
 _base_ = [
     'mmseg::_base_/default_runtime.py', './protocol_runtime.py'
 ]
@@ -54,26 +53,13 @@ val_dataloader = dict(
     sampler=dict(type='DefaultSampler', shuffle=False))
 test_dataloader = val_dataloader
 
-optim_wrapper = dict(
-    type='OptimWrapper',
-    optimizer=dict(type='AdamW', lr=2e-4, weight_decay=0.01),
-    clip_grad=None)
-total_batch = 8
-max_iters = 10000
-param_scheduler = [
-    dict(type='PolyLR', eta_min=0, power=0.9, begin=0, end=max_iters,
-         by_epoch=False)
-]
-train_cfg = dict(type='IterBasedTrainLoop', max_iters=max_iters,
-                 val_interval=max_iters)
-val_cfg = dict(type='ValLoop')
-test_cfg = dict(type='TestLoop')
 default_hooks = dict(
     timer=dict(type='IterTimerHook'),
     logger=dict(type='LoggerHook', interval=50, log_metric_by_epoch=False),
     param_scheduler=dict(type='ParamSchedulerHook'),
-    checkpoint=dict(type='CheckpointHook', by_epoch=False,
-                    interval=max_iters, max_keep_ckpts=1),
+    # One checkpoint, at the end of training.
+    checkpoint=dict(type='CheckpointHook', by_epoch=False, interval=-1,
+                    save_last=True, max_keep_ckpts=1),
     sampler_seed=dict(type='DistSamplerSeedHook'),
     visualization=dict(type='SegVisualizationHook'))
 log_processor = dict(by_epoch=False)

@@ -1,14 +1,11 @@
 # GV-B detection protocol: Faster R-CNN + FPN on the frozen backbone (BN in
 # eval); the FPN, RPN and RoI head train on `percentage`% of the training
-# images (a seeded share that keeps every class), SGD lr 0.02 for 16 images
-# per iteration (8 GPUs x 2), momentum 0.9, weight decay 1e-4, steps at 8/12
-# and 11/12 of training. GV-B states epochs (VOC: 12 at 1000x600;
-# CityPersons: 60): an epoch loop over the `percentage`% subset, which each
-# dataset config sets with its milestones. `total_batch` is the batch of one
-# optimizer step; tools/gvb.py keeps it on any number of processes N with
-# gradient accumulation (optim_wrapper.accumulative_counts =
-# total_batch / (N x batch_size)), so the lr stays the one for 16 images.
-# tools/gvb.py swaps in the backbone under test and its weights.
+# images (a seeded share that keeps every class), 2 images per process. GV-B
+# states epochs (VOC: 12 at 1000x600; CityPersons: 60): each dataset config
+# takes its schedule from _base_/schedules/ (detection_12e.py,
+# detection_60e.py: an epoch loop over the `percentage`% subset, SGD lr 0.02
+# for 16 images per optimizer step). tools/gvb.py swaps in the backbone
+# under test and its weights.
 _base_ = [
     'mmdet::_base_/models/faster-rcnn_r50_fpn.py',
     'mmdet::_base_/default_runtime.py', './protocol_runtime.py'
@@ -43,29 +40,9 @@ val_dataloader = dict(
     sampler=dict(type='DefaultSampler', shuffle=False))
 test_dataloader = val_dataloader
 
-optim_wrapper = dict(
-    type='OptimWrapper',
-    optimizer=dict(type='SGD', lr=0.02, momentum=0.9, weight_decay=1e-4))
-# The lr above is for 16 images per optimizer step.
-total_batch = 16
-auto_scale_lr = dict(enable=False, base_batch_size=total_batch)
-
-# VOC's 12 epochs; every dataset config states its own.
-epochs = 12
-train_cfg = dict(type='EpochBasedTrainLoop', max_epochs=epochs,
-                 val_interval=epochs)
-val_cfg = dict(type='ValLoop')
-test_cfg = dict(type='TestLoop')
-# The warm-up counts optimizer steps of `total_batch` images (tools/gvb.py
-# scales iteration counts by the accumulation).
-param_scheduler = [
-    dict(type='LinearLR', start_factor=0.001, by_epoch=False, begin=0,
-         end=500),
-    dict(type='MultiStepLR', by_epoch=True, begin=0, end=epochs,
-         milestones=[8, 11], gamma=0.1),
-]
+# One checkpoint, at the end of training (whatever the schedule's length).
 default_hooks = dict(
-    checkpoint=dict(type='CheckpointHook', by_epoch=True,
-                    interval=epochs, max_keep_ckpts=1),
+    checkpoint=dict(type='CheckpointHook', by_epoch=True, interval=-1,
+                    save_last=True, max_keep_ckpts=1),
     logger=dict(type='LoggerHook', interval=50))
 log_processor = dict(by_epoch=True)

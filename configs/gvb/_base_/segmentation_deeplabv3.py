@@ -1,11 +1,9 @@
 # GV-B segmentation protocol: DeepLabV3 (ASPP) on the stride-16 map of the
 # frozen backbone (BN in eval) with an auxiliary FCN head on the stride-8
 # map; the heads train on `percentage`% of the training images (a seeded
-# share that keeps every class) for 20k iterations of 512x512 crops, SGD lr
-# 0.01, momentum 0.9, weight decay 5e-4, poly decay, 16 images per iteration
-# (4 GPUs x 4): `total_batch`, which tools/gvb.py keeps on any number of
-# processes with gradient accumulation (iteration counts are optimizer
-# steps; the runner scales them by the accumulation).
+# share that keeps every class), 512x512 crops, 4 per process, on the
+# schedule each dataset config lists (VOC2012: schedules/segmentation_20k.py,
+# 20k steps of 16 images, SGD lr 0.01).
 # Difference from mmseg's DeepLabV3 configs: the heads use BN, not SyncBN,
 # so the protocol also runs on one process and on CPU; with several GPUs,
 # SyncBN (norm_cfg=dict(type='SyncBN', requires_grad=True)) is the usual
@@ -52,26 +50,13 @@ test_dataloader = val_dataloader
 val_evaluator = dict(type='IoUMetric', iou_metrics=['mIoU'])
 test_evaluator = val_evaluator
 
-optim_wrapper = dict(
-    type='OptimWrapper',
-    optimizer=dict(type='SGD', lr=0.01, momentum=0.9, weight_decay=5e-4),
-    clip_grad=None)
-total_batch = 16
-max_iters = 20000
-param_scheduler = [
-    dict(type='PolyLR', eta_min=1e-4, power=0.9, begin=0, end=max_iters,
-         by_epoch=False)
-]
-train_cfg = dict(type='IterBasedTrainLoop', max_iters=max_iters,
-                 val_interval=max_iters)
-val_cfg = dict(type='ValLoop')
-test_cfg = dict(type='TestLoop')
 default_hooks = dict(
     timer=dict(type='IterTimerHook'),
     logger=dict(type='LoggerHook', interval=50, log_metric_by_epoch=False),
     param_scheduler=dict(type='ParamSchedulerHook'),
-    checkpoint=dict(type='CheckpointHook', by_epoch=False,
-                    interval=max_iters, max_keep_ckpts=1),
+    # One checkpoint, at the end of training.
+    checkpoint=dict(type='CheckpointHook', by_epoch=False, interval=-1,
+                    save_last=True, max_keep_ckpts=1),
     sampler_seed=dict(type='DistSamplerSeedHook'),
     visualization=dict(type='SegVisualizationHook'))
 log_processor = dict(by_epoch=False)

@@ -6,16 +6,19 @@
 # (https://www.cvlibs.net/datasets/kitti/eval_depth.php,
 # data_depth_annotated.zip) and the Eigen split lists as BTS distributes
 # them (https://github.com/cleinc/bts, train_test_inputs/
-# eigen_{train,test}_files_with_gt.txt), in $GVB_DATA_ROOT/kitti/ as:
+# eigen_{train,test}_files_with_gt.txt), in {gvb_root}/kitti/ as:
 #   kitti/raw/<date>/<drive>/image_02/data/<frame>.png
 #   kitti/depth/{train,val}/<drive>/proj_depth/groundtruth/image_02/<frame>.png
 #   kitti/splits/eigen_{train,test}_files_with_gt.txt
 # Monodepth2's lists ("<date>/<drive> <frame> l") read the same: point
 # ann_file at them, e.g. splits/eigen/test_files.txt.
 # Ground truth: uint16 PNG, depth = value / 256 m, 0 = no measurement.
-_base_ = ['../_base_/depth_estimation.py']
+_base_ = [
+    '../_base_/depth_estimation.py',
+    '../_base_/schedules/depth_10k.py'
+]
 
-gvb_root = '{{$GVB_DATA_ROOT:data/gvb}}'
+gvb_root = _base_.gvb_root
 data_root = gvb_root + '/kitti/'
 gvb = dict(dataset='kitti', metric_keys=dict(RMSE='rmse'))
 

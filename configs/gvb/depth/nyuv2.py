@@ -3,12 +3,15 @@
 # images), RMSE in metres over the Eigen NYU crop, depths 1e-3-10 m.
 # Data: https://cs.nyu.edu/~silberman/datasets/nyu_depth_v2.html, in the
 # layout of mmseg's NYUDataset (mmseg's tools/dataset_converters/nyu.py
-# writes it from the BTS archive), in $GVB_DATA_ROOT/nyuv2/ as:
+# writes it from the BTS archive), in {gvb_root}/nyuv2/ as:
 #   nyuv2/images/{train,test}/<scene>_<n>.jpg
 #   nyuv2/annotations/{train,test}/<scene>_<n>.png  (uint16, millimetres)
-_base_ = ['../_base_/depth_estimation.py']
+_base_ = [
+    '../_base_/depth_estimation.py',
+    '../_base_/schedules/depth_10k.py'
+]
 
-gvb_root = '{{$GVB_DATA_ROOT:data/gvb}}'
+gvb_root = _base_.gvb_root
 data_root = gvb_root + '/nyuv2/'
 gvb = dict(dataset='nyuv2', metric_keys=dict(RMSE='rmse'))
 

@@ -1,7 +1,7 @@
 # Your own dataset in GV-B, NYU's depth layout: the 7-Scenes extract (a
 # kitchen, Kinect v1 640x480, uint16 millimetres, 0 = no measurement; 100
 # frames, the first 80 train, the last 20 test: consecutive video), as
-# tools/gvb.py's mini suite writes it into $GVB_DATA_ROOT/seven_scenes/:
+# tools/gvb.py's mini suite writes it into {gvb_root}/seven_scenes/:
 #   seven_scenes/images/{train,test}/kitchen_<frame>.jpg
 #   seven_scenes/annotations/{train,test}/kitchen_<frame>.png
 # Run: tools/gvb.py SPEC --datasets seven_scenes. No reference (own).
@@ -9,9 +9,12 @@
 # check on real frames, not a depth benchmark.
 # A CPU-sized protocol (the GV-B depth protocol's head and optimizer):
 # 320x240 images, 4 per optimizer step, 60 steps, RMSE in metres.
-_base_ = ['../_base_/depth_estimation.py']
+_base_ = [
+    '../_base_/depth_estimation.py',
+    '../_base_/schedules/depth_10k.py'
+]
 
-gvb_root = '{{$GVB_DATA_ROOT:data/gvb}}'
+gvb_root = _base_.gvb_root
 data_root = gvb_root + '/seven_scenes/'
 gvb = dict(dataset='seven_scenes', task='depth', title='7-Scenes (own)',
            metric_keys=dict(RMSE='rmse'), higher_is_better=False)
@@ -59,8 +62,7 @@ param_scheduler = [
     dict(type='PolyLR', eta_min=0, power=0.9, begin=0, end=max_iters,
          by_epoch=False)
 ]
-default_hooks = dict(checkpoint=dict(interval=max_iters),
-                     logger=dict(interval=10))
+default_hooks = dict(logger=dict(interval=10))
 
 test_evaluator = dict(
     type='mmintern.GVBEvaluator', metrics=val_evaluator, gvb=gvb)

@@ -4,15 +4,18 @@
 # mmintern's CityPersonsMissRate). `pedestrian` is the class; rider,
 # sitting person, person (other), person group and ignore are ignore regions.
 # Data: https://www.cityscapes-dataset.com (leftImg8bit_trainvaltest.zip,
-# gtBboxCityPersons_trainval.zip), unpacked into $GVB_DATA_ROOT/citypersons/:
+# gtBboxCityPersons_trainval.zip), unpacked into {gvb_root}/citypersons/:
 #   citypersons/leftImg8bit/{train,val}/<city>/<image>_leftImg8bit.png
 #   citypersons/gtBboxCityPersons/{train,val}/<city>/
 #       <image>_gtBboxCityPersons.json
 # GV-B trains 60 epochs; images at their full 2048x1024 (small pedestrians
 # need it).
-_base_ = ['../_base_/detection_faster_rcnn.py']
+_base_ = [
+    '../_base_/detection_faster_rcnn.py',
+    '../_base_/schedules/detection_60e.py'
+]
 
-gvb_root = '{{$GVB_DATA_ROOT:data/gvb}}'
+gvb_root = _base_.gvb_root
 data_root = gvb_root + '/citypersons/'
 gvb = dict(
     dataset='citypersons',
@@ -63,17 +66,9 @@ test_dataloader = val_dataloader
 val_evaluator = dict(type='CityPersonsMissRate',
                      settings=('Reasonable', 'Heavy'))
 
-# 60 epochs of the split: a share of the training images that hold a
-# pedestrian (the others are filtered out first).
-epochs = 60
-train_cfg = dict(max_epochs=epochs, val_interval=epochs)
-param_scheduler = [
-    dict(type='LinearLR', start_factor=0.001, by_epoch=False, begin=0,
-         end=500),
-    dict(type='MultiStepLR', by_epoch=True, begin=0, end=epochs,
-         milestones=[40, 55], gamma=0.1),
-]
-default_hooks = dict(checkpoint=dict(interval=epochs))
+# The schedule: 60 epochs of the split (schedules/detection_60e.py), a
+# share of the training images that hold a pedestrian (the others are
+# filtered out first).
 
 # tools/test.py reports through GV-B: these metrics under GV-B's names and
 # scale, and the dataset's row of the GV-B table.

@@ -1,6 +1,6 @@
 # Your own dataset in GV-B, VOC style: the raccoon extract (one class, 160
 # train / 40 val images, Pascal VOC xml), as tools/gvb.py's mini suite
-# writes it (mmintern/gvb/mini_suite.py) into $GVB_DATA_ROOT/raccoon/:
+# writes it (mmintern/gvb/mini_suite.py) into {gvb_root}/raccoon/:
 #   raccoon/VOCdevkit/VOC_raccoon/{JPEGImages,Annotations}/
 #   raccoon/VOCdevkit/VOC_raccoon/ImageSets/Main/{train,val}.txt
 # Run: tools/gvb.py SPEC --datasets raccoon. Not a GV-B dataset: the table
@@ -13,9 +13,12 @@
 # proposals), 320x192 images, 4 images per optimizer step, 12 epochs of the
 # split, lr 0.02 x 4 / 16, a 10-step warm-up. The full protocol at 1000x600
 # takes about 10 s per step of 2 images on 2 CPU cores.
-_base_ = ['../_base_/detection_faster_rcnn.py']
+_base_ = [
+    '../_base_/detection_faster_rcnn.py',
+    '../_base_/schedules/detection_12e.py'
+]
 
-gvb_root = '{{$GVB_DATA_ROOT:data/gvb}}'
+gvb_root = _base_.gvb_root
 data_root = gvb_root + '/raccoon/VOCdevkit/'
 classes = ('raccoon', )
 
@@ -79,8 +82,7 @@ param_scheduler = [
     dict(type='MultiStepLR', by_epoch=True, begin=0, end=epochs,
          milestones=[8, 11], gamma=0.1),
 ]
-default_hooks = dict(checkpoint=dict(interval=epochs),
-                     logger=dict(interval=5))
+default_hooks = dict(logger=dict(interval=5))
 
 test_evaluator = dict(
     type='mmintern.GVBEvaluator', metrics=val_evaluator, gvb=gvb)

@@ -3,14 +3,17 @@
 # mAP at IoU 0.5 (11-point, the VOC2007 protocol).
 # Data: http://host.robots.ox.ac.uk/pascal/VOC/ (VOCtrainval_06-Nov-2007.tar,
 # VOCtest_06-Nov-2007.tar, VOCtrainval_11-May-2012.tar), unpacked into
-# $GVB_DATA_ROOT/voc0712/ as:
+# {gvb_root}/voc0712/ as:
 #   voc0712/VOCdevkit/VOC2007/{Annotations,JPEGImages}/
 #   voc0712/VOCdevkit/VOC2007/ImageSets/Main/{trainval,test}.txt
 #   voc0712/VOCdevkit/VOC2012/{Annotations,JPEGImages}/
 #   voc0712/VOCdevkit/VOC2012/ImageSets/Main/trainval.txt
-_base_ = ['../_base_/detection_faster_rcnn.py']
+_base_ = [
+    '../_base_/detection_faster_rcnn.py',
+    '../_base_/schedules/detection_12e.py'
+]
 
-gvb_root = '{{$GVB_DATA_ROOT:data/gvb}}'
+gvb_root = _base_.gvb_root
 data_root = gvb_root + '/voc0712/VOCdevkit/'
 # mmdet's VOCMetric reports a fraction; GV-B's table is in percent.
 gvb = dict(dataset='voc0712', metric_keys=dict(mAP='pascal_voc/mAP'),
@@ -65,16 +68,8 @@ val_dataloader = dict(
 test_dataloader = val_dataloader
 val_evaluator = dict(type='VOCMetric', metric='mAP', eval_mode='11points')
 
-# 12 epochs of the `percentage`% subset, 16 images per optimizer step.
-epochs = 12
-train_cfg = dict(max_epochs=epochs, val_interval=epochs)
-param_scheduler = [
-    dict(type='LinearLR', start_factor=0.001, by_epoch=False, begin=0,
-         end=500),
-    dict(type='MultiStepLR', by_epoch=True, begin=0, end=epochs,
-         milestones=[8, 11], gamma=0.1),
-]
-default_hooks = dict(checkpoint=dict(interval=epochs))
+# The schedule: 12 epochs of the `percentage`% subset, 16 images per
+# optimizer step (schedules/detection_12e.py).
 
 # tools/test.py reports through GV-B: these metrics under GV-B's names and
 # scale, and the dataset's row of the GV-B table.

@@ -3,15 +3,18 @@
 # / hard settings (mmintern's WiderFaceAP).
 # Data: http://shuoyang1213.me/WIDERFACE/ (WIDER_train.zip, WIDER_val.zip,
 # wider_face_split.zip, and eval_tools.zip for the keep lists), unpacked
-# into $GVB_DATA_ROOT/wider_face/ as:
+# into {gvb_root}/wider_face/ as:
 #   wider_face/WIDER_{train,val}/images/<event>/<name>.jpg
 #   wider_face/wider_face_split/wider_face_{train,val}_bbx_gt.txt
 #   wider_face/wider_face_split/wider_{easy,medium,hard}_val.mat
 #     (copied from eval_tools/ground_truth/; reading them needs scipy)
 # Scale and epochs are not given by GV-B: mmdet's 1333x800 and 12 epochs.
-_base_ = ['../_base_/detection_faster_rcnn.py']
+_base_ = [
+    '../_base_/detection_faster_rcnn.py',
+    '../_base_/schedules/detection_12e.py'
+]
 
-gvb_root = '{{$GVB_DATA_ROOT:data/gvb}}'
+gvb_root = _base_.gvb_root
 data_root = gvb_root + '/wider_face/'
 gvb = dict(
     dataset='wider_face',
@@ -66,15 +69,6 @@ val_dataloader = dict(
         pipeline=test_pipeline))
 test_dataloader = val_dataloader
 val_evaluator = dict(type='WiderFaceAP')
-epochs = 12
-train_cfg = dict(max_epochs=epochs, val_interval=epochs)
-param_scheduler = [
-    dict(type='LinearLR', start_factor=0.001, by_epoch=False, begin=0,
-         end=500),
-    dict(type='MultiStepLR', by_epoch=True, begin=0, end=epochs,
-         milestones=[8, 11], gamma=0.1),
-]
-default_hooks = dict(checkpoint=dict(interval=epochs))
 
 # tools/test.py reports through GV-B: these metrics under GV-B's names and
 # scale, and the dataset's row of the GV-B table.

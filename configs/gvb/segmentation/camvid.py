@@ -1,16 +1,19 @@
 # Your own dataset in GV-B, images + index masks: the CamVid extract
 # (SegNet's 11 classes, 480x360; 101 frames, the first 81 train, the last 20
 # test: consecutive video), as tools/gvb.py's mini suite writes it into
-# $GVB_DATA_ROOT/camvid/:
+# {gvb_root}/camvid/:
 #   camvid/img_dir/{train,test}/<name>.png
 #   camvid/ann_dir/{train,test}/<name>.png   (uint8 class index, 11 = void)
 # Run: tools/gvb.py SPEC --datasets camvid. Not a GV-B dataset: no reference.
 # A CPU-sized protocol: the GV-B segmentation protocol's DeepLabV3 + FCN
 # heads and optimizer with slim heads (64 / 32 channels), 320x240 images, 4
 # per optimizer step, 60 steps, poly decay.
-_base_ = ['../_base_/segmentation_deeplabv3.py']
+_base_ = [
+    '../_base_/segmentation_deeplabv3.py',
+    '../_base_/schedules/segmentation_20k.py'
+]
 
-gvb_root = '{{$GVB_DATA_ROOT:data/gvb}}'
+gvb_root = _base_.gvb_root
 data_root = gvb_root + '/camvid/'
 classes = ('sky', 'building', 'pole', 'road', 'pavement', 'tree',
            'sign_symbol', 'fence', 'car', 'pedestrian', 'bicyclist')
@@ -65,8 +68,7 @@ param_scheduler = [
     dict(type='PolyLR', eta_min=1e-4, power=0.9, begin=0, end=max_iters,
          by_epoch=False)
 ]
-default_hooks = dict(checkpoint=dict(interval=max_iters),
-                     logger=dict(interval=10))
+default_hooks = dict(logger=dict(interval=10))
 
 test_evaluator = dict(
     _delete_=True, type='mmintern.GVBEvaluator', metrics=val_evaluator,

@@ -6,16 +6,19 @@
 # http://home.bharathh.info/pubs/codes/SBD/download.html, converted as
 # mmseg's docs describe (tools/dataset_converters/voc_aug.py writes
 # SegmentationClassAug/ and ImageSets/Segmentation/aug.txt), in
-# $GVB_DATA_ROOT/voc2012/ as:
+# {gvb_root}/voc2012/ as:
 #   voc2012/VOCdevkit/VOC2012/JPEGImages/<id>.jpg
 #   voc2012/VOCdevkit/VOC2012/SegmentationClass/<id>.png      (train, val)
 #   voc2012/VOCdevkit/VOC2012/SegmentationClassAug/<id>.png   (train_aug)
 #   voc2012/VOCdevkit/VOC2012/ImageSets/Segmentation/{train,val,aug}.txt
 # Training reads train.txt (SegmentationClass masks) + aug.txt
 # (SegmentationClassAug masks), as mmseg's pascal_voc12_aug config does.
-_base_ = ['../_base_/segmentation_deeplabv3.py']
+_base_ = [
+    '../_base_/segmentation_deeplabv3.py',
+    '../_base_/schedules/segmentation_20k.py'
+]
 
-gvb_root = '{{$GVB_DATA_ROOT:data/gvb}}'
+gvb_root = _base_.gvb_root
 data_root = gvb_root + '/voc2012/VOCdevkit/VOC2012'
 gvb = dict(dataset='voc2012', metric_keys=dict(mIoU='mIoU'))
 
