@@ -29,7 +29,7 @@ setup(
     packages=find_packages(exclude=('configs', 'tools', 'tests', 'projects')),
     package_data={
         'mmintern':
-        ['evaluation/gvb/*.json', 'datasets/label_system/*.json']
+        ['gvb/evaluation/*.json', 'datasets/label_system/*.json']
     },
     python_requires='>=3.9',
     # Ranges; the tested pins are in requirements/runtime.txt.

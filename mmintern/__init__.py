@@ -10,7 +10,7 @@ from .registry import MODELS  # noqa: F401
 from .utils import (allow_mmengine_checkpoints, register_pretrained_scheme,
                     register_sdpa_flop_handle)
 from .version import __version__
-from . import datasets, engine, evaluation, models  # noqa: F401,E402
+from . import datasets, engine, evaluation, gvb, models  # noqa: F401,E402
 
 allow_mmengine_checkpoints()
 register_pretrained_scheme()

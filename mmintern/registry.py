@@ -38,11 +38,11 @@ def _child(root: Registry, *locations: str) -> Registry:
 # ``import mmintern`` imports no mmseg.
 MODELS = _child(ROOT_MODELS, 'mmintern.models',
                 'mmintern.models.heads.dense_depth_head')
-DATASETS = _child(ROOT_DATASETS, 'mmintern.datasets')
+DATASETS = _child(ROOT_DATASETS, 'mmintern.datasets', 'mmintern.gvb.datasets')
 METRICS = _child(ROOT_METRICS, 'mmintern.evaluation')
 HOOKS = _child(ROOT_HOOKS, 'mmintern.engine')
 LOOPS = _child(ROOT_LOOPS, 'mmintern.engine')
-EVALUATOR = _child(ROOT_EVALUATOR, 'mmintern.evaluation')
+EVALUATOR = _child(ROOT_EVALUATOR, 'mmintern.gvb.evaluation')
 TRANSFORMS = _child(ROOT_TRANSFORMS, 'mmintern.datasets.transforms')
 DATA_SAMPLERS = _child(ROOT_DATA_SAMPLERS, 'mmintern.datasets')
 

@@ -18,11 +18,11 @@ from mmengine.config import Config
 from mmengine.registry import DATASETS, init_default_scope
 from mmengine.runner import Runner
 
-import mmintern.datasets.gvb  # noqa: F401  (registers the GV-B datasets)
+import mmintern.gvb.datasets  # noqa: F401  (registers the GV-B datasets)
 from _utils import REPO, config_path, gvb_config, require_data
 from mmintern.testing.gvb_samples.classification import (
     FIXTURES, fixture_image, write_fixture)
-from mmintern.evaluation.gvb import gvb_datasets
+from mmintern.gvb.evaluation import gvb_datasets
 
 KEYS = sorted(FIXTURES)
 # The datasets whose pixels come from a container file, not image files.
@@ -300,7 +300,8 @@ def test_caltech101_split_is_30_per_class_and_fixed(tmp_path):
 
 
 def test_middle_frame_is_picked_in_frame_order(tmp_path):
-    from mmintern.datasets.gvb.base import middle, natural_key
+    from mmintern.datasets.image_folders import natural_key
+    from mmintern.gvb.datasets.base import middle
     frames = sorted(['frame10.jpg', 'frame2.jpg', 'frame1.jpg'],
                     key=natural_key)
     assert frames == ['frame1.jpg', 'frame2.jpg', 'frame10.jpg']
@@ -349,7 +350,7 @@ def test_linear_probe_loop_is_the_fast_probe(tmp_path):
     """``train_cfg.type=LinearProbeLoop`` (as --cfg-options sets it) lets
     tools/train.py fit GV-B's fast probe: the saved checkpoint, tested
     as any classifier, scores what tools/gvb.py's fast probe scores."""
-    from mmintern.evaluation.gvb import gvb_datasets
+    from mmintern.gvb.evaluation import gvb_datasets
     from mmintern.gvb.runner import run_fast_probe
     from mmintern.utils.cli import merge_cfg_options
     gvb_root = str(tmp_path / 'gvb')

@@ -17,17 +17,16 @@ from mmengine.config import Config
 
 # Registered explicitly: until mmintern/datasets/__init__.py and
 # mmintern/models/__init__.py import them, `import mmintern` does not.
-import mmintern.datasets.gvb_dense  # noqa: F401
+import mmintern.gvb.datasets  # noqa: F401
 import mmintern.datasets.transforms  # noqa: F401
 import mmintern.models.heads  # noqa: F401
 from _utils import REPO, gvb_config, require_data
 from mmintern.testing.gvb_samples import dense as fixtures
 from mmintern.gvb.quick import walk_dicts
-from mmintern.datasets.gvb_dense import (CityPersonsDataset,
-                                         KittiEigenDepthDataset,
-                                         WiderFaceDataset, box_visibility,
-                                         parse_kitti_split,
-                                         parse_wider_face_gt)
+from mmintern.gvb.datasets import (CityPersonsDataset,
+                                   KittiEigenDepthDataset, WiderFaceDataset,
+                                   box_visibility, parse_kitti_split,
+                                   parse_wider_face_gt)
 from mmintern.datasets.transforms import (GARG_CROP, DepthEvalCrop,
                                           depth_eval_crop_mask)
 
@@ -537,7 +536,7 @@ def test_voc_style_dataset_reads_as_mmdet_and_ignores_folder_names(
     mmdet's VOCDataset, print_map_summary fails with an IndexError)."""
     from mmdet.datasets import VOCDataset
     from mmdet.evaluation import VOCMetric
-    from mmintern.datasets.gvb_dense import VOCStyleDataset
+    from mmintern.gvb.datasets import VOCStyleDataset
     root = require_data('raccoon_voc', 'VOCdevkit')
     kw = dict(data_root=root, ann_file='VOC_raccoon/ImageSets/Main/val.txt',
               data_prefix=dict(sub_data_root='VOC_raccoon/'),
@@ -581,7 +580,7 @@ def test_voc_style_dataset_reads_as_mmdet_and_ignores_folder_names(
 
 
 def test_voc_style_dataset_names_bad_annotations(tmp_path):
-    from mmintern.datasets.gvb_dense import VOCStyleDataset
+    from mmintern.gvb.datasets import VOCStyleDataset
     names = _voc_copy(tmp_path, 'VOC_mine', ids=2)
     kw = dict(data_root=str(tmp_path),
               ann_file='VOC_mine/ImageSets/Main/val.txt',

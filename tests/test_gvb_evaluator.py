@@ -8,9 +8,8 @@ from mmengine.registry import EVALUATOR, DefaultScope
 
 import mmintern  # noqa: F401
 from _utils import config_path
-from mmintern.evaluation import (GVBEvaluator, GVBTable, gvb_datasets,
-                                 reference_row)
-from mmintern.evaluation.gvb import error_reduction
+from mmintern.gvb.evaluation import (GVBEvaluator, GVBTable, error_reduction,
+                                     gvb_datasets, reference_row)
 
 
 def test_reference_data_covers_the_26_datasets():

@@ -11,10 +11,10 @@ import pytest
 from mmengine.config import Config
 
 import mmintern  # noqa: F401
-from mmintern.evaluation.gvb import gvb_datasets
+from mmintern.gvb.evaluation import gvb_datasets
 from mmintern.gvb import apply_backbone, load_backbone_spec, spec_from_dict
 from mmintern.gvb.results import ResultStore
-from mmintern.evaluation.gvb import to_gvb_metrics
+from mmintern.gvb.evaluation import to_gvb_metrics
 
 from _utils import REPO, SHARED_DATA, config_path, gvb_config, needs_data
 
@@ -660,7 +660,7 @@ def test_mini_suite_writes_the_dense_layouts(tmp_path):
 
 
 def test_own_datasets_have_rows_without_a_reference(tmp_path):
-    from mmintern.evaluation.gvb import GVBTable, dataset_info
+    from mmintern.gvb.evaluation import GVBTable, dataset_info
     from mmintern.gvb.runner import find_jobs
     jobs, _, own = find_jobs(config_path('gvb'), ['detection', 'depth'],
                              ['voc0712', 'raccoon', 'seven_scenes'])

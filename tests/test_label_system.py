@@ -113,7 +113,7 @@ def test_dataset_classes():
     assert len(dataset_classes('flowers102')) == 102
     assert len(dataset_classes('ade20k')) == 150
     assert dataset_classes('voc2012')[0] == 'background'
-    from mmintern.datasets.gvb import GTSRB, SVHNMat
+    from mmintern.gvb.datasets import GTSRB, SVHNMat
     assert dataset_classes('svhn') == tuple(SVHNMat.METAINFO['classes'])
     assert dataset_classes('gtsrb') == tuple(GTSRB.METAINFO['classes'])
     with pytest.raises(KeyError):

@@ -76,7 +76,7 @@ def test_class_choice_independent_of_other_classes():
 
 
 def test_split_by_class_is_the_one_per_class_split():
-    from mmintern.datasets.gvb.base import per_class_split
+    from mmintern.gvb.datasets.base import per_class_split
     from mmintern.engine.linear_probe import stratified_split
     labels = [0] * 7 + [1] * 2 + [2] * 1 + [1] * 4
     first, rest = split_by_class(labels, 0.5, seed=4, both_sides=True)

@@ -23,7 +23,7 @@ import sys
 from mmengine.config import DictAction
 
 import mmintern  # noqa: F401  (registers MetaNet, PercentageDataset, ...)
-from mmintern.evaluation.gvb.reference import TASKS, reference_rows
+from mmintern.gvb.evaluation.reference import TASKS, reference_rows
 from mmintern.gvb import load_backbone_spec
 from mmintern.gvb.runner import PROBES, RunSettings, run_benchmark
 

@@ -1,11 +1,8 @@
-from . import gvb  # noqa: F401  (registers the GV-B classification datasets)
 from .class_folder_subset import ClassFolderSubset
 from .image_text_dataset import ImageTextDataset
 from .label_system import (Taxonomy, dataset_classes, load_taxonomy,
                            map_classes, shared_concepts)
 from .multi_dataset_sampler import RatioMultiDatasetSampler
-from .gvb_dense import (CityPersonsDataset, KittiEigenDepthDataset,
-                        SevenScenesDepthDataset, WiderFaceDataset)
 from .percentage_dataset import PercentageDataset
 from .percentage_split import (class_proportional_split, image_split,
                                read_split_file, split_statistics,
@@ -18,9 +15,8 @@ __all__ = [
     'SHAPE_CLASSES', 'write_shapes_coco', 'SHAPE_SEG_CLASSES',
     'write_shapes_seg', 'PercentageDataset',
     'class_proportional_split', 'image_split', 'split_statistics',
-    'write_split_file', 'read_split_file', 'CityPersonsDataset',
-    'KittiEigenDepthDataset', 'SevenScenesDepthDataset', 'WiderFaceDataset',
-    'AddDatasetName', 'DepthEvalCrop', 'PackGVBDetInputs',
-    'RatioMultiDatasetSampler', 'Taxonomy', 'dataset_classes', 'load_taxonomy', 'map_classes',
+    'write_split_file', 'read_split_file', 'AddDatasetName',
+    'DepthEvalCrop', 'PackGVBDetInputs', 'RatioMultiDatasetSampler',
+    'Taxonomy', 'dataset_classes', 'load_taxonomy', 'map_classes',
     'shared_concepts', 'ImageTextDataset', 'ClassFolderSubset'
 ]

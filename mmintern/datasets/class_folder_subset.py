@@ -12,7 +12,7 @@ import numpy as np
 from mmpretrain.datasets.base_dataset import BaseDataset
 
 from mmintern.registry import register_dataset
-from .gvb.base import class_folder_images
+from .image_folders import class_folder_images
 from .percentage_split import class_order
 
 __all__ = ['ClassFolderSubset']

@@ -24,7 +24,7 @@ from typing import Dict, List, Sequence, Tuple
 import numpy as np
 from PIL import Image
 
-from mmintern.datasets.gvb.base import class_folder_images
+from mmintern.datasets.image_folders import class_folder_images
 
 # CIFAR-10's class order (the label of a folder is its position here).
 CIFAR10_CLASSES = ('airplane', 'automobile', 'bird', 'cat', 'deer', 'dog',

@@ -6,7 +6,7 @@ that importing the runner needs no display and no matplotlib.
 import math
 from typing import Dict, List
 
-from mmintern.evaluation.gvb.reference import TASKS, gvb_datasets
+from mmintern.gvb.evaluation.reference import TASKS, gvb_datasets
 
 
 def markdown_report(title: str, sections: Dict[str, dict],

@@ -51,7 +51,7 @@ from mmengine.registry import MODELS, init_default_scope
 from mmengine.runner import set_random_seed
 from mmengine.utils import import_modules_from_strings
 
-from mmintern.datasets.gvb.base import class_folder_images, class_folders
+from mmintern.datasets.image_folders import class_folder_images, class_folders
 from mmintern.engine.stage_pipeline import budget_options
 from mmintern.engine.stage_pipeline import stage_name as config_name
 from mmintern.utils import shared_data_root

@@ -13,7 +13,7 @@ from typing import Dict, List, Sequence, Tuple
 import cv2
 import numpy as np
 
-from mmintern.datasets.gvb_dense.citypersons import MAT_LABELS
+from mmintern.gvb.datasets.citypersons import MAT_LABELS
 
 VOC_FIXTURE_CLASSES = ('cat', 'dog', 'person')
 

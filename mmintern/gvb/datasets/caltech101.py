@@ -16,7 +16,7 @@ class Caltech101Folders(ClassFolderSplitDataset):
     As in the usual protocol (Fei-Fei et al. 2004; Kornblith et al. 2019),
     30 images of every class are for training and the rest for test; which
     30 is fixed by mmintern's one per-class shuffle (``split_seed`` 0, see
-    :func:`~mmintern.datasets.gvb.base.per_class_split`) over the file
+    :func:`~mmintern.gvb.datasets.base.per_class_split`) over the file
     names in natural order, so anyone with the download gets the same
     split. The labels are the class folders in sorted order (mmpretrain's
     ``CALTECH101_CATEGORIES``), BACKGROUND_Google included, as GV-B counts

@@ -4,7 +4,8 @@ import os.path as osp
 from mmengine.logging import print_log
 from mmpretrain.datasets.base_dataset import BaseDataset
 
-from .base import class_folder_images, class_folders, per_class_split
+from mmintern.datasets.image_folders import class_folder_images, class_folders
+from .base import per_class_split
 
 
 class ClassFolderSplitDataset(BaseDataset):

@@ -4,8 +4,9 @@ import os.path as osp
 
 import numpy as np
 
+from mmintern.datasets.image_folders import require_file
 from mmintern.registry import register_dataset
-from .base import ArrayImageDataset, require_file
+from .base import ArrayImageDataset
 
 # The ``Usage`` column of each split.
 FER2013_USAGE = dict(train='Training', val='PublicTest', test='PrivateTest')

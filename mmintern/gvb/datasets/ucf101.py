@@ -4,8 +4,10 @@ import os.path as osp
 from mmengine.fileio import list_from_file
 from mmpretrain.datasets.base_dataset import BaseDataset
 
+from mmintern.datasets.image_folders import (list_images, require_dir,
+                                             require_file)
 from mmintern.registry import register_dataset
-from .base import list_images, middle, require_dir, require_file
+from .base import middle
 
 UCF101_URL = 'https://www.crcv.ucf.edu/data/UCF101.php'
 

@@ -48,7 +48,7 @@ class GVBTable:
 
     Args:
         reference (str): A published row of
-            ``mmintern/evaluation/gvb/reference_results.json``, e.g.
+            ``mmintern/gvb/evaluation/reference_results.json``, e.g.
             ``'Up-G MN-B4'``. Defaults to ``'Up-A R50'``.
     """
 
@@ -113,8 +113,9 @@ class GVBTable:
     def to_markdown(self, table: Optional[dict] = None) -> str:
         table = table or self.evaluate()
         ref = table['reference']
-        lines = [f'| task | dataset | metric | ours | {ref} | error reduction |',
-                 '|---|---|---|---|---|---|']
+        lines = [
+            f'| task | dataset | metric | ours | {ref} | error reduction |',
+            '|---|---|---|---|---|---|']
         for r in table['rows']:
             names = ' / '.join(r['metrics'])
             std = r.get('std')

@@ -4,8 +4,9 @@ import os.path as osp
 
 import numpy as np
 
+from mmintern.datasets.image_folders import require_file
 from mmintern.registry import register_dataset
-from .base import ArrayImageDataset, require_file
+from .base import ArrayImageDataset
 
 PCAM_SPLITS = dict(train='train', val='valid', test='test')
 PCAM_FILE = 'camelyonpatch_level_2_split_{split}_{key}.h5'

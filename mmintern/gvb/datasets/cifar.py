@@ -12,8 +12,8 @@ import pickle
 import numpy as np
 from mmpretrain.datasets import CIFAR10, CIFAR100
 
+from mmintern.datasets.image_folders import require_dir, require_file
 from mmintern.registry import register_dataset
-from .base import require_dir, require_file
 
 
 class _NoDownloadCIFAR:

@@ -5,8 +5,9 @@ import os.path as osp
 from mmengine.logging import print_log
 from mmpretrain.datasets.base_dataset import BaseDataset
 
+from mmintern.datasets.image_folders import list_images, require_dir
 from mmintern.registry import register_dataset
-from .base import list_images, middle, require_dir
+from .base import middle
 
 
 def _subfolders(path: str) -> list:

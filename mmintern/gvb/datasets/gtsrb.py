@@ -5,8 +5,8 @@ import os.path as osp
 
 from mmpretrain.datasets.base_dataset import BaseDataset
 
+from mmintern.datasets.image_folders import require_dir, require_file
 from mmintern.registry import register_dataset
-from .base import require_dir, require_file
 
 GTSRB_NUM_CLASSES = 43
 GTSRB_URL = 'https://benchmark.ini.rub.de/gtsrb_dataset.html'

@@ -4,8 +4,8 @@ import os.path as osp
 
 from mmpretrain.datasets.base_dataset import BaseDataset
 
+from mmintern.datasets.image_folders import require_dir, require_file
 from mmintern.registry import register_dataset
-from .base import require_dir, require_file
 
 # split -> (label file, image folder, the Usage rows it keeps or None).
 RETINOPATHY_SPLITS = dict(

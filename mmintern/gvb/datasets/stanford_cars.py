@@ -4,8 +4,8 @@ import os.path as osp
 from mmpretrain.datasets import StanfordCars
 from mmpretrain.datasets.base_dataset import BaseDataset
 
+from mmintern.datasets.image_folders import require_dir
 from mmintern.registry import register_dataset
-from .base import require_dir
 
 CARS_URL = 'https://ai.stanford.edu/~jkrause/cars/car_dataset.html'
 

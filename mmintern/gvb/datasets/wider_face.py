@@ -259,4 +259,3 @@ class WiderFaceDataset(BaseDataset):
         """The class ids of the faces of image ``idx`` (all 0)."""
         return [inst['bbox_label']
                 for inst in self.get_data_info(idx)['instances']]
-

@@ -3,8 +3,9 @@ import os.path as osp
 
 import numpy as np
 
+from mmintern.datasets.image_folders import require_file
 from mmintern.registry import register_dataset
-from .base import ArrayImageDataset, require_file
+from .base import ArrayImageDataset
 
 SVHN_FILES = dict(
     train='train_32x32.mat', test='test_32x32.mat', extra='extra_32x32.mat')
