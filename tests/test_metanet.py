@@ -254,18 +254,28 @@ def test_frozen_backbone_hook_runs_the_folded_copy(tmp_path):
     hook.before_train(runner)
     hook.before_test(runner)  # folds once
     assert 'forward' in vars(model.backbone)
-    folded = model.backbone.forward.__self__
+    folded = hook.folded
     assert not any(isinstance(m, nn.BatchNorm2d)
                    for m in folded.stem.modules())
     assert not any(p.requires_grad for p in folded.parameters())
     assert not any(p.requires_grad for p in model.parameters())
     out = model.backbone(x)
     assert not any(o.requires_grad for o in out)
+    # Plain NCHW out: mmcv's CPU RoIAlign mis-reads channels-last maps.
+    assert all(o.is_contiguous() for o in out)
     for a, b in zip(reference, out):
         assert torch.allclose(a, b, atol=1e-4, rtol=1e-4)
     after = model.state_dict()
     assert list(after) == list(state)
     assert all(torch.equal(after[k], v) for k, v in state.items())
+    # A backbone whose channels-last copy gives channels-last maps (a
+    # timm model) still hands out NCHW.
+    convs = nn.Module()
+    convs.backbone = nn.Sequential(nn.Conv2d(3, 8, 3), nn.BatchNorm2d(8))
+    FrozenBackboneHook().before_test(
+        SimpleNamespace(model=convs, logger=logging.getLogger('t')))
+    assert convs.backbone(x).is_contiguous()
+    assert hook.folded is not None
     # Off: the backbone runs as built.
     plain = nn.Module()
     plain.backbone = MetaNet(arch='b1', out_indices=(2, 5))

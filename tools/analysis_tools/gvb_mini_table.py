@@ -14,8 +14,10 @@ The backbones:
   generalist of ``tools/intern_demo.py``), when there is one.
 
 Each is one ``tools/gvb.py`` run (its own work dir, so each is resumable
-and keyed by its inputs); the table is printed and written to
-``<work-dir>/gvb_mini_table.md``. Example (``make demo`` runs one seed)::
+and keyed by its inputs, its log in ``gvb_mini.log`` there); ``--jobs``
+of them run at once, the cores shared among them. The table is printed and
+written to ``<work-dir>/gvb_mini_table.md``. Example (``make demo`` runs
+one seed)::
 
     python tools/analysis_tools/gvb_mini_table.py --seeds 0 1 2 \\
         --intern-checkpoint \\
@@ -53,10 +55,21 @@ def parse_args(argv=None):
     parser.add_argument('--percentage', type=float, default=10.)
     parser.add_argument('--datasets', nargs='+', default=list(DATASETS))
     parser.add_argument(
+        '--jobs', type=int, default=2,
+        help='backbones run at once, the cores shared among them '
+        '(default: %(default)s)')
+    parser.add_argument(
         '--intern-checkpoint', default=DEFAULT_INTERN,
         help='the Up-G generalist checkpoint of the INTERN stages; the row '
         'is left out (and says so) when the file is not there')
     return parser.parse_args(argv)
+
+
+def _cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
 
 
 def _cell(row: dict, metric: str) -> str:
@@ -71,31 +84,68 @@ def main(argv=None) -> int:
     from mmintern.utils.data_root import shared_data_root
     write_mini_suite(args.data_root or shared_data_root(),
                      osp.join(ROOT, args.gvb_root), args.datasets)
+    failed = []
     backbones = list(BACKBONES)
     if osp.isfile(osp.join(ROOT, args.intern_checkpoint)):
         backbones.append((*INTERN, args.intern_checkpoint))
     else:
         print(f'[mini table] no {args.intern_checkpoint}: the INTERN row is '
               'left out (make intern-demo trains the stages)', flush=True)
-    rows, failed = [], []
-    for title, spec, checkpoint in backbones:
-        work = osp.join(args.work_dir, osp.splitext(osp.basename(spec))[0])
-        command = [sys.executable, 'tools/gvb.py', spec, '--datasets',
-                   *args.datasets, '--percentage', f'{args.percentage:g}',
-                   '--seeds', *map(str, args.seeds), '--data-root',
-                   args.gvb_root, '--work-dir', work]
-        if checkpoint:
-            command += ['--checkpoint', checkpoint]
-        print('+', ' '.join(command), flush=True)
-        start = time.perf_counter()
-        rc = subprocess.run(command, cwd=ROOT).returncode
-        seconds = time.perf_counter() - start
-        if rc:
-            failed.append(title)
-        with open(osp.join(ROOT, work, 'gvb_results.json')) as f:
-            table = json.load(f)['percentages'][f'{args.percentage:g}'][
-                'table']
-        cells = {r['dataset']: r for r in table['rows']}
+    # The backbones run side by side, each on its share of the cores:
+    # on 2 cores two one-thread runs finish sooner than two two-thread runs
+    # one after the other (small models do not scale to two threads).
+    jobs = max(1, min(args.jobs, len(backbones)))
+    threads = str(max(1, _cores() // jobs))
+    env = {**os.environ, 'OMP_NUM_THREADS': threads,
+           'MKL_NUM_THREADS': threads}
+    pending = list(backbones)
+    running, done = [], {}
+    while pending or running:
+        while pending and len(running) < jobs:
+            title, spec, checkpoint = pending.pop(0)
+            work = osp.join(args.work_dir,
+                            osp.splitext(osp.basename(spec))[0])
+            command = [sys.executable, 'tools/gvb.py', spec, '--datasets',
+                       *args.datasets, '--percentage',
+                       f'{args.percentage:g}', '--seeds',
+                       *map(str, args.seeds), '--data-root', args.gvb_root,
+                       '--work-dir', work]
+            if checkpoint:
+                command += ['--checkpoint', checkpoint]
+            os.makedirs(osp.join(ROOT, work), exist_ok=True)
+            log = osp.join(ROOT, work, 'gvb_mini.log')
+            print(f'+ {" ".join(command)}  (log: {log}, {threads} thread'
+                  f'{"s" if threads != "1" else ""})', flush=True)
+            with open(log, 'w') as out:
+                process = subprocess.Popen(command, cwd=ROOT, env=env,
+                                           stdout=out,
+                                           stderr=subprocess.STDOUT)
+            running.append((title, work, log, process, time.perf_counter()))
+        time.sleep(1)
+        for item in list(running):
+            title, work, log, process, start = item
+            if process.poll() is None:
+                continue
+            running.remove(item)
+            seconds = time.perf_counter() - start
+            with open(log) as f:
+                progress = [line.rstrip() for line in f
+                            if line.startswith('[GV-B')]
+            print('\n'.join(progress) or f'[mini table] {title}: no '
+                  f'progress lines, see {log}', flush=True)
+            if process.returncode:
+                failed.append(title)
+            done[title] = (work, seconds)
+    rows = []
+    for title, _, _ in backbones:
+        work, seconds = done[title]
+        results = osp.join(ROOT, work, 'gvb_results.json')
+        cells = {}
+        if osp.isfile(results):
+            with open(results) as f:
+                table = json.load(f)['percentages'][f'{args.percentage:g}'][
+                    'table']
+            cells = {r['dataset']: r for r in table['rows']}
         rows.append((title, cells, seconds))
 
     metric = dict(cifar10='accuracy', raccoon='mAP', camvid='mIoU',
@@ -106,7 +156,9 @@ def main(argv=None) -> int:
         f'GV-B mini table: {args.percentage:g}% of each training split, '
         f'seeds {args.seeds} (mean ± std over seeds when several); '
         'CIFAR-10 by the fast linear probe at 224 px, the dense datasets at '
-        'the CPU-sized schedules their configs state. RMSE: lower is better.',
+        'the CPU-sized schedules their configs state. RMSE: lower is better. '
+        f'Up to {jobs} backbones ran at once, {threads} thread(s) each; the '
+        'time is each run\'s wall time.',
         '', f'| backbone | {header} | time |',
         '|---|' + '---|' * len(args.datasets) + '---|']
     for title, cells, seconds in rows:

@@ -6,6 +6,21 @@ from mmintern.registry import register_hook
 from .schedule_utils import unwrap_model
 
 
+def _nchw_outputs(forward):
+    """``forward`` with its maps handed out as plain NCHW tensors: the copy
+    runs channels-last, and mmcv's CPU RoIAlign reads raw memory and
+    silently mis-reads channels-last maps (a detector on them learns
+    nothing)."""
+
+    def run(*args, **kwargs):
+        out = forward(*args, **kwargs)
+        if isinstance(out, (list, tuple)):
+            return type(out)(o.contiguous() for o in out)
+        return out.contiguous()
+
+    return run
+
+
 @register_hook
 class FrozenBackboneHook(Hook):
     """Keep ``model.backbone`` frozen, whatever the backbone is.
@@ -34,6 +49,7 @@ class FrozenBackboneHook(Hook):
     def __init__(self, attribute: str = 'backbone', fold_bn: bool = True):
         self.attribute = attribute
         self.fold_bn = fold_bn
+        self.folded = None  # the copy that runs, once folded
 
     def _backbone(self, runner):
         model = unwrap_model(runner)
@@ -75,7 +91,8 @@ class FrozenBackboneHook(Hook):
         for param in fast.parameters():
             param.requires_grad_(False)
         # An instance attribute: nn.Module.__call__ finds it first.
-        backbone.forward = fast.forward
+        backbone.forward = _nchw_outputs(fast.forward)
+        self.folded = fast
         runner.logger.info(
             f'FrozenBackboneHook: model.{self.attribute} runs folded, '
             f'{sum(isinstance(m, _BatchNorm) for m in fast.modules())} BN '

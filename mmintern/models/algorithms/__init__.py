@@ -1,8 +1,10 @@
 """Training algorithms of INTERN: DeCLIP and plain CLIP (Up-A-G), the
-dense self-supervision of Up-A-L, and the multi-task model of the Up-E
-detection / segmentation experts and of Up-G."""
+dense self-supervision of Up-A-L, the multi-task model of the Up-E
+detection / segmentation experts and of Up-G, and the feature distiller
+that makes the small MetaNets from a large teacher."""
 from .declip import DeCLIP
+from .feature_distiller import FeatureDistiller
 from .multi_task_expert import MultiTaskExpert
 from .up_a_local import UpALocal
 
-__all__ = ['DeCLIP', 'UpALocal', 'MultiTaskExpert']
+__all__ = ['DeCLIP', 'UpALocal', 'MultiTaskExpert', 'FeatureDistiller']

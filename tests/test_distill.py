@@ -1,0 +1,188 @@
+"""The feature distiller: a frozen teacher, a student that learns its
+pooled feature, its maps at strides 8 / 16 / 32 and its logits; built from
+the real config in configs/distill/, resumed == uninterrupted, exported as
+a backbone checkpoint that a MetaNet config loads."""
+import copy
+import os.path as osp
+
+import pytest
+import torch
+from mmengine.config import Config
+from mmengine.hooks import Hook
+from mmengine.registry import MODELS, init_default_scope
+from mmengine.runner import Runner
+
+import mmintern  # noqa: F401
+from _utils import REPO, config_path, needs_data
+from mmintern.models import FeatureDistiller, MetaNet
+
+LITE0_TO_B1 = config_path('distill',
+                          'efficientnet-lite0_to_metanet-b1_tinyimagenet.py')
+
+
+@pytest.fixture(autouse=True)
+def one_thread():
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(threads)
+
+
+def _metanet_pair(**terms) -> FeatureDistiller:
+    """MN-B2 -> MN-B1, a bare backbone as the teacher (no modes)."""
+    torch.manual_seed(0)
+    kw = dict(pooled=dict(weight=1.), dense=dict(
+        weight=1., loss='mse', student=dict(s8=0, s16=1, s32=2)))
+    kw.update(terms)
+    return FeatureDistiller(
+        teacher=dict(type='MetaNet', arch='b2', out_indices=(2, 4, 5)),
+        backbone=dict(type='MetaNet', arch='b1', out_indices=(2, 4, 5)),
+        teacher_layers=dict(pooled='', s8='stages.2', s16='stages.4',
+                            s32='stages.5'),
+        **kw)
+
+
+def test_the_config_distils_lite0_into_metanet_b1():
+    """The real config: the teacher is EfficientNet-Lite0 with its ImageNet
+    weights, frozen (no gradient, eval mode, BN statistics untouched); one
+    step moves the student and the connectors only."""
+    cfg = Config.fromfile(LITE0_TO_B1)
+    init_default_scope('mmpretrain')
+    model = MODELS.build(cfg.model)
+    model.init_weights()
+    model.train()
+    assert not model.teacher.training and model.backbone.training
+    assert sorted(model.connectors) == ['logits', 'pooled', 's16', 's32',
+                                        's8']
+    # Widths found by the probe: Lite0's 1280-d pooled feature, 40 / 112 /
+    # 320 channels at strides 8 / 16 / 32, 1000 ImageNet logits.
+    assert model.connectors['pooled'].out_features == 1280
+    assert [model.connectors[k].out_channels for k in ('s8', 's16', 's32')
+            ] == [40, 112, 320]
+    assert model.connectors['logits'].out_features == 1000
+    teacher = copy.deepcopy(model.teacher.state_dict())
+    student = copy.deepcopy(model.backbone.state_dict())
+    optimizer = torch.optim.SGD(
+        [p for p in model.parameters() if p.requires_grad], lr=0.1)
+    batch = torch.randint(0, 256, (2, 3, 64, 64)).float()
+    losses = model(batch, mode='loss')
+    assert set(losses) == {'loss_pooled', 'loss_dense', 'loss_logits',
+                           'cos_pooled'}
+    assert -1 <= float(losses['cos_pooled']) <= 1
+    sum(v for k, v in losses.items() if k.startswith('loss')).backward()
+    optimizer.step()
+    assert all(p.grad is None for p in model.teacher.parameters())
+    for key, value in model.teacher.state_dict().items():
+        assert torch.equal(value, teacher[key]), key  # BN stats included
+    assert any(not torch.equal(v, student[k]) for k, v in
+               model.backbone.state_dict().items())
+    # mode='tensor' is the student's maps.
+    maps = model(batch, mode='tensor')
+    assert [m.shape[1] for m in maps] == [64, 96, 192]
+
+
+def test_terms_switch_off_and_bad_settings_are_named():
+    model = _metanet_pair(pooled=dict(weight=0.))
+    assert sorted(model.connectors) == ['s16', 's32', 's8']
+    losses = model(torch.rand(2, 3, 64, 64) * 255, mode='loss')
+    assert set(losses) == {'loss_dense'}
+    assert torch.isfinite(losses['loss_dense'])
+    with pytest.raises(ValueError, match='needs a term'):
+        _metanet_pair(pooled=dict(weight=0.), dense=dict(weight=0.))
+    with pytest.raises(ValueError, match="unknown settings \\['los'\\]"):
+        _metanet_pair(pooled=dict(weight=1., los='mse'))
+    with pytest.raises(KeyError, match="no module 'stages.9'"):
+        FeatureDistiller(
+            teacher=dict(type='MetaNet', arch='b1', out_indices=(5, )),
+            backbone=dict(type='MetaNet', arch='b1', out_indices=(5, )),
+            teacher_layers=dict(pooled='stages.9'), pooled=dict(weight=1.))
+    with pytest.raises(KeyError, match="lacks \\['s8'\\]"):
+        FeatureDistiller(
+            teacher=dict(type='MetaNet', arch='b1', out_indices=(5, )),
+            backbone=dict(type='MetaNet', arch='b1', out_indices=(2, 5)),
+            teacher_layers=dict(pooled=''),
+            dense=dict(weight=1., student=dict(s8=0)))
+
+
+def test_distillation_loss_falls_on_one_batch():
+    """The student can learn the teacher: 30 steps on one batch bring the
+    pooled cosine up and the losses down."""
+    model = _metanet_pair()
+    model.train()
+    optimizer = torch.optim.AdamW(
+        [p for p in model.parameters() if p.requires_grad], lr=3e-3)
+    batch = torch.rand(4, 3, 64, 64) * 255
+    first = None
+    for _ in range(30):
+        losses = model(batch, mode='loss')
+        total = losses['loss_pooled'] + losses['loss_dense']
+        first = first or (float(total.detach()),
+                          float(losses['cos_pooled']))
+        optimizer.zero_grad()
+        total.backward()
+        optimizer.step()
+    assert float(total) < 0.5 * first[0]
+    assert float(losses['cos_pooled']) > first[1] + 0.2
+
+
+class Killed(Exception):
+    pass
+
+
+class KillAfter(Hook):
+    priority = 'LOWEST'  # after CheckpointHook
+
+    def __init__(self, k):
+        self.k = k
+
+    def after_train_iter(self, runner, batch_idx, data_batch=None,
+                         outputs=None):
+        if runner.iter == self.k:
+            raise Killed
+
+
+def _run(work_dir, resume=False, kill_after=None, iters=4):
+    cfg = Config.fromfile(LITE0_TO_B1)
+    cfg.merge_from_dict({
+        'work_dir': str(work_dir), 'train_cfg.max_iters': iters,
+        'default_hooks.checkpoint.interval': 2, 'resume': resume,
+        'log_level': 'WARNING', 'train_dataloader.batch_size': 4,
+        'train_dataloader.num_workers': 0,
+        'train_dataloader.persistent_workers': False,
+        'train_dataloader.dataset.indices': 16})
+    cfg.train_dataloader.dataset.pipeline[1].scale = 64
+    runner = Runner.from_cfg(cfg)
+    if kill_after is not None:
+        runner.register_hook(KillAfter(kill_after))
+    try:
+        runner.train()
+    except Killed:
+        pass
+    return runner
+
+
+@needs_data('tiny_imagenet', 'test', 'images')
+def test_resumed_distillation_equals_uninterrupted_and_exports(tmp_path):
+    """tools/train.py's path: killed after iteration 2 and resumed, the
+    student ends with the uninterrupted run's weights; its export loads
+    into MetaNet through init_cfg Pretrained with prefix backbone."""
+    import subprocess
+    import sys
+    whole = _run(tmp_path / 'whole')
+    _run(tmp_path / 'cut', kill_after=2)
+    resumed = _run(tmp_path / 'cut', resume=True)
+    a, b = whole.model.backbone.state_dict(), resumed.model.backbone.state_dict()
+    assert all(torch.equal(a[k], b[k]) for k in a)
+
+    out = str(tmp_path / 'student.pth')
+    subprocess.run(
+        [sys.executable, osp.join(REPO, 'tools', 'model_converters',
+                                  'export_backbone.py'),
+         str(tmp_path / 'whole' / 'iter_4.pth'), out],
+        check=True, cwd=REPO, capture_output=True)
+    student = MetaNet('b1', out_indices=(2, 4, 5), init_cfg=dict(
+        type='Pretrained', checkpoint=out, prefix='backbone.'))
+    student.init_weights()
+    loaded = student.state_dict()
+    assert loaded.keys() == a.keys()
+    assert all(torch.equal(loaded[k], a[k]) for k in a)
