@@ -4,6 +4,7 @@ the real config in configs/distill/, resumed == uninterrupted, exported as
 a backbone checkpoint that a MetaNet config loads."""
 import copy
 import os.path as osp
+import sys
 
 import pytest
 import torch
@@ -167,11 +168,11 @@ def test_resumed_distillation_equals_uninterrupted_and_exports(tmp_path):
     student ends with the uninterrupted run's weights; its export loads
     into MetaNet through init_cfg Pretrained with prefix backbone."""
     import subprocess
-    import sys
     whole = _run(tmp_path / 'whole')
     _run(tmp_path / 'cut', kill_after=2)
     resumed = _run(tmp_path / 'cut', resume=True)
-    a, b = whole.model.backbone.state_dict(), resumed.model.backbone.state_dict()
+    a = whole.model.backbone.state_dict()
+    b = resumed.model.backbone.state_dict()
     assert all(torch.equal(a[k], b[k]) for k in a)
 
     out = str(tmp_path / 'student.pth')
@@ -186,3 +187,27 @@ def test_resumed_distillation_equals_uninterrupted_and_exports(tmp_path):
     loaded = student.state_dict()
     assert loaded.keys() == a.keys()
     assert all(torch.equal(loaded[k], a[k]) for k in a)
+
+
+@needs_data('tiny_imagenet', 'test', 'images')
+def test_two_process_gloo_distillation(tmp_path):
+    """tools/dist_train.sh on 2 CPU processes (gloo): the teacher has no
+    trainable parameters, so DDP wraps the student and connectors only."""
+    import os
+    import subprocess
+    work = str(tmp_path / 'dist')
+    env = {**os.environ, 'PYTHON': sys.executable, 'OMP_NUM_THREADS': '1',
+           'PORT': '29541'}
+    out = subprocess.run(
+        ['bash', 'tools/dist_train.sh', LITE0_TO_B1, '2', '--work-dir', work,
+         '--cfg-options', 'train_cfg.max_iters=2',
+         'default_hooks.checkpoint.interval=2',
+         'train_dataloader.batch_size=2', 'train_dataloader.num_workers=0',
+         'train_dataloader.persistent_workers=False',
+         'train_dataloader.dataset.indices=8',
+         'train_dataloader.dataset.pipeline.1.scale=64'],
+        cwd=REPO, env=env, capture_output=True, text=True, timeout=600)
+    log = out.stdout + out.stderr
+    assert out.returncode == 0, log[-3000:]
+    assert 'rank 0 of 2' in log and 'rank 1 of 2' in log
+    assert osp.isfile(osp.join(work, 'iter_2.pth'))

@@ -12,7 +12,12 @@
    init and, when tools/intern_demo.py has trained the stages, the Up-G
    MetaNet-B1 generalist.
 
-Delete work_dirs/demo to train from scratch again.
+When ``make distill`` has written a MetaNet-B1 distilled from
+EfficientNet-Lite0 (``checkpoints/metanet-b1_distilled.pth``), the detector
+starts from it (work dir ``work_dirs/demo_distilled``) and the mini table
+gets its row; ``--from-scratch`` ignores it.
+
+Delete the work dir to train again.
 """
 import argparse
 import glob
@@ -25,6 +30,8 @@ ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
 CONFIG = 'configs/demo/faster-rcnn_metanet-b1_fpn_shapes.py'
 DATA_ROOT = osp.join(ROOT, 'data/demo/shapes')  # the config's data_root
 MINI_TABLE = 'tools/analysis_tools/gvb_mini_table.py'
+# What `make distill` writes (configs/distill/, exported backbone.*).
+DISTILLED = 'checkpoints/metanet-b1_distilled.pth'
 
 
 def run(*args: str) -> None:
@@ -34,8 +41,24 @@ def run(*args: str) -> None:
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
-    parser.add_argument('--work-dir', default='work_dirs/demo')
+    parser.add_argument('--work-dir', default=None,
+                        help='default: work_dirs/demo, or '
+                        'work_dirs/demo_distilled from the distilled backbone')
+    parser.add_argument('--from-scratch', action='store_true',
+                        help=f'ignore {DISTILLED}')
     args = parser.parse_args()
+    distilled = not args.from_scratch and osp.isfile(osp.join(ROOT,
+                                                              DISTILLED))
+    if args.work_dir is None:
+        args.work_dir = 'work_dirs/demo_distilled' if distilled \
+            else 'work_dirs/demo'
+    options = []
+    if distilled:
+        print(f'backbone: MetaNet-B1 distilled from EfficientNet-Lite0 '
+              f'({DISTILLED})')
+        options = ['--cfg-options', 'model.backbone.init_cfg.type=Pretrained',
+                   f'model.backbone.init_cfg.checkpoint={DISTILLED}',
+                   'model.backbone.init_cfg.prefix=backbone.']
 
     from mmintern.datasets import write_shapes_coco
     if not osp.isfile(osp.join(DATA_ROOT, 'annotations', 'val.json')):
@@ -43,7 +66,8 @@ def main():
         write_shapes_coco(DATA_ROOT)
 
     work_dir = osp.join(ROOT, args.work_dir)
-    run('tools/train.py', CONFIG, '--work-dir', args.work_dir, '--resume')
+    run('tools/train.py', CONFIG, '--work-dir', args.work_dir, '--resume',
+        *options)
     with open(osp.join(work_dir, 'last_checkpoint')) as f:
         checkpoint = f.read().strip()
     metrics_file = osp.join(work_dir, 'test_metrics.json')
@@ -62,7 +86,11 @@ def main():
 
     print('\nGV-B mini table (real data and weights, CPU-sized schedules)',
           flush=True)
-    run(MINI_TABLE, '--work-dir', osp.join(args.work_dir, 'gvb_mini'))
+    extra = ['--extra', 'MetaNet-B1 <- Lite0 distilled',
+             'configs/gvb/backbones/metanet-b1.py', DISTILLED] \
+        if distilled else []
+    run(MINI_TABLE, '--work-dir', osp.join(args.work_dir, 'gvb_mini'),
+        *extra)
 
 
 if __name__ == '__main__':

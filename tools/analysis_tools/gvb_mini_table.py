@@ -59,6 +59,12 @@ def parse_args(argv=None):
         help='backbones run at once, the cores shared among them '
         '(default: %(default)s)')
     parser.add_argument(
+        '--extra', nargs=3, action='append', default=[],
+        metavar=('TITLE', 'SPEC', 'CHECKPOINT'),
+        help='one more row: a backbone spec with a checkpoint, e.g. '
+        '"MetaNet-B1 <- Lite0 distilled" configs/gvb/backbones/metanet-b1.py '
+        'checkpoints/metanet-b1_distilled.pth (repeatable)')
+    parser.add_argument(
         '--intern-checkpoint', default=DEFAULT_INTERN,
         help='the Up-G generalist checkpoint of the INTERN stages; the row '
         'is left out (and says so) when the file is not there')
@@ -86,6 +92,11 @@ def main(argv=None) -> int:
                      osp.join(ROOT, args.gvb_root), args.datasets)
     failed = []
     backbones = list(BACKBONES)
+    for title, spec, checkpoint in args.extra:
+        if not osp.isfile(osp.join(ROOT, checkpoint)):
+            raise FileNotFoundError(f'--extra {title!r}: no checkpoint '
+                                    f'{checkpoint}')
+        backbones.append((title, spec, checkpoint))
     if osp.isfile(osp.join(ROOT, args.intern_checkpoint)):
         backbones.append((*INTERN, args.intern_checkpoint))
     else:
@@ -103,8 +114,12 @@ def main(argv=None) -> int:
     while pending or running:
         while pending and len(running) < jobs:
             title, spec, checkpoint = pending.pop(0)
-            work = osp.join(args.work_dir,
-                            osp.splitext(osp.basename(spec))[0])
+            # One work dir per spec and checkpoint: two rows may share a
+            # spec (random init, and distilled weights).
+            name = osp.splitext(osp.basename(spec))[0]
+            if checkpoint:
+                name += '_' + osp.splitext(osp.basename(checkpoint))[0]
+            work = osp.join(args.work_dir, name)
             command = [sys.executable, 'tools/gvb.py', spec, '--datasets',
                        *args.datasets, '--percentage',
                        f'{args.percentage:g}', '--seeds',
