@@ -10,6 +10,7 @@ import os
 import os.path as osp
 
 import pytest
+from mmengine.hooks import Hook
 
 from mmintern.utils.data_root import shared_data_root
 
@@ -51,3 +52,22 @@ def check_data(path: str) -> str:
 def require_data(*parts: str) -> str:
     """``SHARED_DATA/<parts>``, checked by :func:`check_data`."""
     return check_data(data_path(*parts))
+
+
+class Killed(Exception):
+    pass
+
+
+class KillAfter(Hook):
+    """Ends the process's training abruptly after iteration ``k``, once
+    that iteration's checkpoint is written (a kill with the same config, so
+    the schedules keep their length)."""
+    priority = 'LOWEST'  # after CheckpointHook
+
+    def __init__(self, k):
+        self.k = k
+
+    def after_train_iter(self, runner, batch_idx, data_batch=None,
+                         outputs=None):
+        if runner.iter == self.k:
+            raise Killed

@@ -9,12 +9,11 @@ import sys
 import pytest
 import torch
 from mmengine.config import Config
-from mmengine.hooks import Hook
 from mmengine.registry import MODELS, init_default_scope
 from mmengine.runner import Runner
 
 import mmintern  # noqa: F401
-from _utils import REPO, config_path, needs_data
+from _utils import REPO, KillAfter, Killed, config_path, needs_data
 from mmintern.models import FeatureDistiller, MetaNet
 
 LITE0_TO_B1 = config_path('distill',
@@ -124,22 +123,6 @@ def test_distillation_loss_falls_on_one_batch():
         optimizer.step()
     assert float(total) < 0.5 * first[0]
     assert float(losses['cos_pooled']) > first[1] + 0.2
-
-
-class Killed(Exception):
-    pass
-
-
-class KillAfter(Hook):
-    priority = 'LOWEST'  # after CheckpointHook
-
-    def __init__(self, k):
-        self.k = k
-
-    def after_train_iter(self, runner, batch_idx, data_batch=None,
-                         outputs=None):
-        if runner.iter == self.k:
-            raise Killed
 
 
 def _run(work_dir, resume=False, kill_after=None, iters=4):

@@ -7,11 +7,10 @@ import os.path as osp
 import pytest
 import torch
 from mmengine.config import Config
-from mmengine.hooks import Hook
 from mmengine.runner import Runner
 
 import mmintern  # noqa: F401
-from _utils import REPO, needs_data
+from _utils import REPO, KillAfter, Killed, needs_data
 from mmintern.models.backbones import MetaNet
 
 UP_G = osp.join(REPO, 'configs', 'intern', 'up-g_metanet-b1_multitask.py')
@@ -27,25 +26,6 @@ def stage_ckpt(tmp_path_factory):
     path = str(tmp_path_factory.mktemp('stages') / 'stage.pth')
     torch.save(dict(state_dict=state), path)
     return path
-
-
-class Killed(Exception):
-    pass
-
-
-class KillAfter(Hook):
-    """Ends the process's training abruptly after iteration ``k``, once
-    that iteration's checkpoint is written (a kill with the same config, so
-    the schedules keep their length)."""
-    priority = 'LOWEST'  # after CheckpointHook
-
-    def __init__(self, k):
-        self.k = k
-
-    def after_train_iter(self, runner, batch_idx, data_batch=None,
-                         outputs=None):
-        if runner.iter == self.k:
-            raise Killed
 
 
 def _run(work_dir, stage_ckpt, name, resume=False, kill_after=None):

@@ -1,17 +1,16 @@
-# What every distillation config shares: mmpretrain's data loading, an
-# unlabeled image folder as data, AdamW with a warm-up and a cosine decay,
-# checkpoints that resume (a killed run resumed with --resume ends with the
-# weights of an uninterrupted one), no validation (GV-B evaluates the
-# exported student: tools/analysis_tools/distill_evidence.py).
+# What every distillation config shares: the INTERN stages' runtime
+# (configs/intern/_base_/stage_runtime.py: checkpoints that resume exactly,
+# no validation: GV-B evaluates the exported student), with the CPU
+# recipes' schedule: 2000 steps of AdamW, a 100-step warm-up, a cosine
+# decay, a checkpoint every 200 steps.
+_base_ = ['../../intern/_base_/stage_runtime.py']
+
 default_scope = 'mmpretrain'
 custom_imports = dict(imports=['mmintern'], allow_failed_imports=False)
 
 data_root = '{{$INTERN_DATA_ROOT:../shared/data}}'
 
-optim_wrapper = dict(
-    type='OptimWrapper',
-    optimizer=dict(type='AdamW', lr=2e-3, weight_decay=0.05),
-    clip_grad=dict(max_norm=5.0))
+optim_wrapper = dict(optimizer=dict(lr=2e-3))
 max_iters = 2000
 warmup_iters = 100
 param_scheduler = [
@@ -20,21 +19,7 @@ param_scheduler = [
     dict(type='CosineAnnealingLR', by_epoch=False, begin=warmup_iters,
          end=max_iters, T_max=max_iters - warmup_iters, eta_min=1e-5),
 ]
-train_cfg = dict(type='IterBasedTrainLoop', max_iters=max_iters)
-val_cfg = val_dataloader = val_evaluator = None
-test_cfg = test_dataloader = test_evaluator = None
-
+train_cfg = dict(max_iters=max_iters)
 default_hooks = dict(
-    timer=dict(type='IterTimerHook'),
-    logger=dict(type='LoggerHook', interval=20),
-    param_scheduler=dict(type='ParamSchedulerHook'),
-    checkpoint=dict(type='CheckpointHook', by_epoch=False, interval=200,
-                    max_keep_ckpts=2),
-    sampler_seed=dict(type='DistSamplerSeedHook'),
-    rng_state=dict(type='TorchRNGStateHook'))
-env_cfg = dict(cudnn_benchmark=False, dist_cfg=dict(backend='gloo'))
-log_processor = dict(by_epoch=False)
-log_level = 'INFO'
-load_from = None
-resume = False
-randomness = dict(seed=0)
+    logger=dict(interval=20),
+    checkpoint=dict(interval=200, max_keep_ckpts=2))
