@@ -168,3 +168,9 @@ def test_cfg_options_data_root_moves_the_paths_built_from_it():
     cfg = Config(dict(gvb_root='data/gvb', a='data/gvbx/y', b='data/gvb'))
     merge_cfg_options(cfg, dict(gvb_root='/x'))
     assert (cfg.a, cfg.b) == ('data/gvbx/y', '/x')
+    # A new root inside the old one; an explicit path is taken as given.
+    cfg = Config(dict(gvb_root='data/gvb', a='data/gvb/kitti/', b='c'))
+    merge_cfg_options(cfg, dict(gvb_root='data/gvb/v2', b='data/gvb/x'))
+    assert (cfg.gvb_root, cfg.a, cfg.b) == ('data/gvb/v2',
+                                            'data/gvb/v2/kitti/',
+                                            'data/gvb/x')

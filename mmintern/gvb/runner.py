@@ -21,10 +21,10 @@ from typing import Dict, List, Optional, Sequence
 from mmengine.config import Config
 from mmengine.logging import print_log
 
-from mmintern.utils.cli import merge_cfg_options
 from mmintern.gvb.evaluation import (GVBTable, dataset_info, gvb_datasets,
                                      reference_row)
 from mmintern.gvb.evaluation.reference import TASKS, GVBDataset
+from mmintern.utils.cli import merge_cfg_options
 from .backbone_spec import BackboneSpec, apply_backbone
 from .budget import apply_budget
 from .provenance import (WorkDirLock, check_backbone,

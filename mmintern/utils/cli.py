@@ -39,11 +39,13 @@ def merge_cfg_options(cfg: Config, options: dict) -> Config:
     built from the old one (``--cfg-options gvb_root=/data/gvb`` moves every
     GV-B dataset; see :func:`~mmintern.utils.data_root.rebase_paths`)."""
     from mmintern.utils.data_root import rebase_paths
-    old = {key: cfg[key] for key in ROOT_KEYS
-           if key in options and isinstance(cfg.get(key), str)}
+    # Before the merge, so that the options' own values (a new root inside
+    # the old one, an explicit path) are taken as given.
+    for key in ROOT_KEYS:
+        if isinstance(options.get(key), str) and \
+                isinstance(cfg.get(key), str):
+            rebase_paths(cfg, cfg[key], options[key])
     cfg.merge_from_dict(options)
-    for key, root in old.items():
-        rebase_paths(cfg, root, cfg[key])
     return cfg
 
 
