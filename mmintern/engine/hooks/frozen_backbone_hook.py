@@ -86,7 +86,14 @@ class FrozenBackboneHook(Hook):
         device = next(backbone.parameters()).device
         example = torch.randn(2, 3, 64, 64,
                               generator=torch.Generator().manual_seed(0))
-        fast = fold_for_inference(backbone, example.to(device))
+        try:
+            fast = fold_for_inference(backbone, example.to(device))
+        except Exception as e:  # e.g. a backbone that needs 224 px input
+            runner.logger.warning(
+                f'FrozenBackboneHook: model.{self.attribute} runs as built, '
+                f'not folded: its forward on a 64x64 example failed ({e})')
+            self.fold_bn = False
+            return
         # Folding makes new weights that would want gradients.
         for param in fast.parameters():
             param.requires_grad_(False)
