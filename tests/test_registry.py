@@ -12,6 +12,7 @@ from mmcv.transforms import BaseTransform
 from mmengine.evaluator import BaseMetric, Evaluator
 from mmengine.hooks import Hook
 from mmengine.registry import MODELS as ROOT, DefaultScope
+from mmengine.runner import BaseLoop
 from torch.utils.data import ConcatDataset, Dataset, Sampler
 
 from mmintern import registry
@@ -51,6 +52,7 @@ def public_types():
 KINDS = [
     (BaseTransform, registry.TRANSFORMS),
     (Hook, registry.HOOKS),
+    (BaseLoop, registry.LOOPS),
     (BaseMetric, registry.METRICS),
     (Sampler, registry.DATA_SAMPLERS),
     (Dataset, registry.DATASETS),
@@ -92,7 +94,9 @@ def test_every_public_type_is_found_by_its_scoped_name():
     for name in ('AddDatasetName', 'EDATextAugment', 'DepthEvalCrop',
                  'PackGVBDetInputs', 'RatioMultiDatasetSampler',
                  'FrozenBackboneHook', 'WiderFaceAP', 'MetaNet', 'MBConv',
-                 'PercentageDataset', 'ClassFolderSubset', 'GVBEvaluator'):
+                 'PercentageDataset', 'ClassFolderSubset', 'GVBEvaluator',
+                 'LinearProbeLoop', 'FeatureDistiller', 'VOCStyleDataset',
+                 'Caltech101Folders', 'StanfordCarsFiles'):
         assert name in checked, name
 
 
