@@ -194,3 +194,26 @@ def test_two_process_gloo_distillation(tmp_path):
     assert out.returncode == 0, log[-3000:]
     assert 'rank 0 of 2' in log and 'rank 1 of 2' in log
     assert osp.isfile(osp.join(work, 'iter_2.pth'))
+
+
+def test_up_a_g_starts_from_a_distilled_student(tmp_path):
+    """The INTERN stages can start from the distilled weights: Up-A-G's
+    image encoder, given the export through init_cfg (as --cfg-options
+    sets it), holds the student's stages; its pooling head, which the
+    student has not got, keeps its initialisation."""
+    from mmintern.utils import save_backbone
+    torch.manual_seed(3)
+    student = MetaNet('b1', out_indices=(2, 4, 5))
+    path = str(tmp_path / 'student.pth')
+    save_backbone(student.state_dict(), path)
+    cfg = Config.fromfile(config_path(
+        'intern', 'up-a-g_declip_metanet-b1_flickr8k.py'))
+    cfg.model.image_encoder.init_cfg = dict(
+        type='Pretrained', checkpoint=path, prefix='backbone.')
+    init_default_scope('mmpretrain')
+    model = MODELS.build(cfg.model)
+    model.init_weights()
+    encoder = model.image_encoder.state_dict()
+    for key, value in student.state_dict().items():
+        assert torch.equal(encoder[key], value), key
+    assert set(encoder) - set(student.state_dict())  # the head's own keys
