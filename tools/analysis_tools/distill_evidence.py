@@ -107,7 +107,8 @@ def main(argv=None) -> int:
           + (f', {distill_seconds:.0f} s in this call' if distill_seconds > 5
              else ' (reused)'))
     if curve:
-        marks = [curve[0], *curve[len(curve) // 4::len(curve) // 4 or 1]]
+        step = max(1, len(curve) // 4)
+        marks = [curve[0], *curve[step:-1:step], curve[-1]]
         print('student/teacher cosine of the pooled feature: ' + ', '.join(
             f'{cos:.3f} @ {it}' for it, cos in marks))
     works = {key: osp.join(table_dir, name) for key, name in ROWS.items()}
