@@ -56,7 +56,10 @@ def main():
     if distilled:
         print(f'backbone: MetaNet-B1 distilled from EfficientNet-Lite0 '
               f'({DISTILLED})')
-        options = ['--cfg-options', 'model.backbone.init_cfg.type=Pretrained',
+        # _delete_: the config's init_cfg is None, which a dict cannot
+        # merge into.
+        options = ['--cfg-options', 'model.backbone.init_cfg._delete_=True',
+                   'model.backbone.init_cfg.type=Pretrained',
                    f'model.backbone.init_cfg.checkpoint={DISTILLED}',
                    'model.backbone.init_cfg.prefix=backbone.']
 
