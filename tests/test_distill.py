@@ -217,3 +217,28 @@ def test_up_a_g_starts_from_a_distilled_student(tmp_path):
     for key, value in student.state_dict().items():
         assert torch.equal(encoder[key], value), key
     assert set(encoder) - set(student.state_dict())  # the head's own keys
+
+
+@pytest.mark.parametrize('name', [
+    'efficientnet-lite0_to_metanet-b2_tinyimagenet.py',
+    'efficientnet-lite2_to_metanet-b4_8xb128_in1k.py',
+    'metanet-b15_to_metanet-b4_8xb128_in1k.py'])
+def test_the_other_recipes(name):
+    """The B2 and GPU recipes: their schedules as stated, and the models
+    they build (MN-B15, too large to build here, is checked as config)."""
+    cfg = Config.fromfile(config_path('distill', name))
+    assert cfg.model.type == 'FeatureDistiller'
+    if '8xb128' in name:
+        assert cfg.train_dataloader.batch_size == 128
+        assert cfg.train_cfg.max_epochs == 100
+        assert cfg.auto_scale_lr.base_batch_size == 1024
+    if 'b15' in name:
+        assert cfg.model.teacher.arch == 'b15'
+        assert cfg.model.teacher.init_cfg.prefix == 'backbone.'
+        return
+    init_default_scope('mmpretrain')
+    model = MODELS.build(cfg.model)
+    student = cfg.model.backbone.arch
+    widths = dict(b2=[96, 144, 288], b4=[128, 192, 384])[student]
+    maps = model(torch.zeros(1, 3, 64, 64), mode='tensor')
+    assert [m.shape[1] for m in maps] == widths
