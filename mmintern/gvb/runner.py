@@ -196,11 +196,9 @@ def gvb_metrics(raw: Dict[str, float],
 def _feature_loader(loader_cfg):
     """A dataloader that visits every sample once, in order."""
     from mmengine.runner import Runner
-    loader_cfg = copy.deepcopy(loader_cfg)
-    # The training loader's InfiniteSampler would never end.
-    loader_cfg['sampler'] = dict(type='DefaultSampler', shuffle=False)
-    loader_cfg.pop('batch_sampler', None)
-    return Runner.build_dataloader(loader_cfg, seed=0)
+
+    from mmintern.engine.linear_probe import one_pass_loader
+    return Runner.build_dataloader(one_pass_loader(loader_cfg), seed=0)
 
 
 def run_fast_probe(cfg: Config, dataset: GVBDataset, seed: int = 0,
@@ -243,9 +241,7 @@ def run_fast_probe(cfg: Config, dataset: GVBDataset, seed: int = 0,
     model.to(device)
     # Frozen means cheap: BN folded into the convolutions (when that keeps
     # the outputs), channels-last.
-    generator = torch.Generator().manual_seed(0)
-    example = torch.randn(2, 3, 64, 64, generator=generator).to(device)
-    model.backbone = fold_for_inference(model.backbone, example)
+    model.backbone = fold_for_inference(model.backbone)
     cache = osp.join(cfg.work_dir, 'features', cache_key)
     train_x, train_y = extract_features(
         model, _feature_loader(cfg.train_dataloader),

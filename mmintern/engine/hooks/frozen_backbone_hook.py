@@ -1,24 +1,8 @@
-import torch
 from mmengine.hooks import Hook
 from torch.nn.modules.batchnorm import _BatchNorm
 
 from mmintern.registry import register_hook
 from .schedule_utils import unwrap_model
-
-
-def _nchw_outputs(forward):
-    """``forward`` with its maps handed out as plain NCHW tensors: the copy
-    runs channels-last, and mmcv's CPU RoIAlign reads raw memory and
-    silently mis-reads channels-last maps (a detector on them learns
-    nothing)."""
-
-    def run(*args, **kwargs):
-        out = forward(*args, **kwargs)
-        if isinstance(out, (list, tuple)):
-            return type(out)(o.contiguous() for o in out)
-        return out.contiguous()
-
-    return run
 
 
 @register_hook
@@ -83,22 +67,16 @@ class FrozenBackboneHook(Hook):
         backbone = self._backbone(runner)
         if not self.fold_bn or 'forward' in vars(backbone):
             return  # off, or folded already
-        device = next(backbone.parameters()).device
-        example = torch.randn(2, 3, 64, 64,
-                              generator=torch.Generator().manual_seed(0))
         try:
-            fast = fold_for_inference(backbone, example.to(device))
+            fast = fold_for_inference(backbone)
         except Exception as e:  # e.g. a backbone that needs 224 px input
             runner.logger.warning(
                 f'FrozenBackboneHook: model.{self.attribute} runs as built, '
                 f'not folded: its forward on a 64x64 example failed ({e})')
             self.fold_bn = False
             return
-        # Folding makes new weights that would want gradients.
-        for param in fast.parameters():
-            param.requires_grad_(False)
         # An instance attribute: nn.Module.__call__ finds it first.
-        backbone.forward = _nchw_outputs(fast.forward)
+        backbone.forward = fast.forward
         self.folded = fast
         runner.logger.info(
             f'FrozenBackboneHook: model.{self.attribute} runs folded, '

@@ -11,12 +11,13 @@ Example:
 ``train_cfg = dict(type='LinearProbeLoop')`` runs the same probe from
 ``tools/train.py`` (:class:`LinearProbeLoop`).
 """
-from .feature_cache import extract_features
+from .feature_cache import extract_features, one_pass_loader
 from .loop import LinearProbeLoop
 from .solver import (DEFAULT_WEIGHT_DECAYS, LinearProbeResult,
                      fit_linear_probe, predict, stratified_split, top1)
 
 __all__ = [
     'extract_features', 'fit_linear_probe', 'predict', 'LinearProbeResult',
-    'DEFAULT_WEIGHT_DECAYS', 'stratified_split', 'top1', 'LinearProbeLoop'
+    'DEFAULT_WEIGHT_DECAYS', 'stratified_split', 'top1', 'LinearProbeLoop',
+    'one_pass_loader'
 ]

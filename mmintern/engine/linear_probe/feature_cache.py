@@ -4,6 +4,7 @@ A linear probe never changes the backbone, so the features of a dataset are
 the same at every step: running the backbone once and solving on the cached
 features replaces the thousands of backbone passes of SGD training.
 """
+import copy
 import os
 import os.path as osp
 from typing import Optional, Tuple
@@ -64,6 +65,15 @@ def _save_cache(cache_file: str, features: torch.Tensor,
     os.replace(tmp_file, cache_file)
     print_log(f'saved {features.size(0)} features to {cache_file}',
               logger='current')
+
+
+def one_pass_loader(loader_cfg: dict) -> dict:
+    """A copy of a dataloader config that visits every sample once, in
+    order (a training loader's ``InfiniteSampler`` would never end)."""
+    loader_cfg = copy.deepcopy(loader_cfg)
+    loader_cfg['sampler'] = dict(type='DefaultSampler', shuffle=False)
+    loader_cfg.pop('batch_sampler', None)
+    return loader_cfg
 
 
 def extract_features(

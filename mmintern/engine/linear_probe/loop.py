@@ -1,13 +1,12 @@
 """GV-B's fast linear probe as an mmengine train loop."""
-import copy
 import os.path as osp
 from typing import Optional, Sequence
 
-from mmengine.model import is_model_wrapper
 from mmengine.runner import BaseLoop
 
 from mmintern.registry import register_loop
-from .feature_cache import extract_features
+from ..hooks.schedule_utils import unwrap_model
+from .feature_cache import extract_features, one_pass_loader
 from .solver import DEFAULT_WEIGHT_DECAYS, fit_linear_probe
 
 __all__ = ['LinearProbeLoop']
@@ -55,11 +54,7 @@ class LinearProbeLoop(BaseLoop):
                  max_iters: Optional[int] = None,
                  val_interval: Optional[int] = None):
         if isinstance(dataloader, dict):
-            # The training loader's InfiniteSampler would never end.
-            dataloader = copy.deepcopy(dataloader)
-            dataloader['sampler'] = dict(type='DefaultSampler',
-                                         shuffle=False)
-            dataloader.pop('batch_sampler', None)
+            dataloader = one_pass_loader(dataloader)
         super().__init__(runner, dataloader)
         self.weight_decays = tuple(weight_decays)
         self.val_fraction = val_fraction
@@ -89,8 +84,7 @@ class LinearProbeLoop(BaseLoop):
         """Extract, fit, write the head, save the checkpoint."""
         runner = self.runner
         runner.call_hook('before_train')
-        model = runner.model.module if is_model_wrapper(runner.model) \
-            else runner.model
+        model = unwrap_model(runner)
         fc = getattr(getattr(model, 'head', None), 'fc', None)
         if fc is None:
             raise AttributeError(

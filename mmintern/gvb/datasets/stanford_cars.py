@@ -1,6 +1,7 @@
 """Stanford Cars, with its test labels where the downloads put them."""
 import os.path as osp
 
+from mmengine.fileio import get_file_backend
 from mmpretrain.datasets import StanfordCars
 from mmpretrain.datasets.base_dataset import BaseDataset
 
@@ -36,7 +37,6 @@ class StanfordCarsFiles(StanfordCars):
                 f"split must be 'train' or 'test', got {split!r}")
         self.split = split
         # The attribute mmpretrain's load_data_list joins paths with.
-        from mmengine.fileio import get_file_backend
         self.backend = get_file_backend(data_root, enable_singleton=True)
         if osp.isfile(osp.join(data_root, 'cars_annos.mat')):
             ann_file, data_prefix = 'cars_annos.mat', ''

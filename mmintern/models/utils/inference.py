@@ -1,10 +1,26 @@
 """A frozen backbone made cheaper for inference, with the same outputs."""
 import copy
+from typing import Optional
 
 import torch
 from torch import nn
 
 __all__ = ['fold_for_inference']
+
+
+def _nchw_outputs(forward):
+    """``forward`` with its maps handed out as plain NCHW tensors: the copy
+    runs channels-last, and mmcv's CPU RoIAlign reads raw memory and
+    silently mis-reads channels-last maps (a detector on them learns
+    nothing)."""
+
+    def run(*args, **kwargs):
+        out = forward(*args, **kwargs)
+        if isinstance(out, (list, tuple)):
+            return type(out)(o.contiguous() for o in out)
+        return out.contiguous()
+
+    return run
 
 
 def _outputs(model: nn.Module, x: torch.Tensor) -> list:
@@ -13,7 +29,7 @@ def _outputs(model: nn.Module, x: torch.Tensor) -> list:
 
 
 def fold_for_inference(backbone: nn.Module,
-                       example: torch.Tensor,
+                       example: Optional[torch.Tensor] = None,
                        atol: float = 1e-4) -> nn.Module:
     """A copy of an eval-mode backbone with each BatchNorm folded into the
     convolution before it (mmcv's ``fuse_conv_bn``), in channels-last
@@ -24,11 +40,15 @@ def fold_for_inference(backbone: nn.Module,
     mode. Norms the fuser does not know as a plain BatchNorm after a
     convolution are left as they are; a model whose outputs change (e.g.
     timm's ``BatchNormAct2d``, whose activation the fuser would drop) is
-    returned unfolded, only in channels-last.
+    returned unfolded, only in channels-last. The copy's parameters want
+    no gradient (folding makes new ones, which would), and its maps come
+    out as plain NCHW tensors.
 
     Args:
         backbone (nn.Module): The frozen backbone; it is not modified.
-        example (torch.Tensor): An input to compare the outputs on.
+        example (torch.Tensor, optional): An input to compare the outputs
+            on. Defaults to a seeded 2 x 3 x 64 x 64 batch on the
+            backbone's device.
         atol (float): Largest difference allowed, relative to the largest
             output magnitude. Defaults to 1e-4.
 
@@ -36,6 +56,10 @@ def fold_for_inference(backbone: nn.Module,
         nn.Module: The folded copy, or an unfolded channels-last copy.
     """
     from mmcv.cnn import fuse_conv_bn
+    if example is None:
+        example = torch.randn(2, 3, 64, 64,
+                              generator=torch.Generator().manual_seed(0))
+        example = example.to(next(backbone.parameters()).device)
     backbone.eval()
     example = example.contiguous(memory_format=torch.channels_last)
     with torch.no_grad():
@@ -50,4 +74,9 @@ def fold_for_inference(backbone: nn.Module,
     same = len(outputs) == len(reference) and all(
         o.shape == r.shape and float((o - r).abs().max()) <= atol * scale
         for o, r in zip(outputs, reference))
-    return folded if same else fast
+    result = folded if same else fast
+    for param in result.parameters():
+        param.requires_grad_(False)
+    # An instance attribute: nn.Module.__call__ finds it first.
+    result.forward = _nchw_outputs(result.forward)
+    return result
