@@ -739,3 +739,26 @@ def test_a_config_that_does_not_load_is_a_failed_dataset(tmp_path):
     assert list(failed) == ['cifar10']
     assert 'undefined_name' in failed['cifar10']
     assert (tmp_path / 'work' / '10' / '0' / 'cifar10' / 'error.log').is_file()
+
+
+def test_train_workers_end_before_the_test_pass():
+    """An iteration-based loop keeps its loader's worker processes after
+    training; the runner ends them at once (left to the garbage collector
+    they cost about 10 s per dense dataset). This fails if mmengine's loop
+    stops keeping its iterator where the runner looks."""
+    from types import SimpleNamespace
+
+    import torch
+    from mmengine.runner.loops import _InfiniteDataloaderIterator
+    from torch.utils.data import DataLoader
+
+    from mmintern.gvb.runner import _stop_train_workers
+    loader = DataLoader(torch.arange(8.), batch_size=2, num_workers=2)
+    iterator = _InfiniteDataloaderIterator(loader)
+    next(iterator)
+    workers = iterator._iterator._workers
+    assert all(w.is_alive() for w in workers)
+    _stop_train_workers(SimpleNamespace(
+        train_loop=SimpleNamespace(dataloader_iterator=iterator)))
+    assert not any(w.is_alive() for w in workers)
+    assert iterator._iterator._shutdown

@@ -37,11 +37,12 @@ def test_data_root_is_the_variable_or_next_to_the_repository(monkeypatch):
         osp.dirname(REPO), 'shared', 'data')
 
 
-def test_demo_evaluates_what_it_trained_then_the_mini_table(
+def test_demo_evaluates_what_it_trained_beside_the_mini_table(
         tmp_path, monkeypatch):
-    """``tools/demo.py --work-dir X``: test.py reads X's last checkpoint and
-    the GV-B mini table writes under X. The tools it starts are recorded
-    instead of run."""
+    """``tools/demo.py --work-dir X``: test.py reads X's last checkpoint;
+    the GV-B mini table, started first, writes under X, and the two share
+    the cores (half each). The tools it starts are recorded instead of
+    run."""
     spec = importlib.util.spec_from_file_location(
         'demo', osp.join(REPO, 'tools', 'demo.py'))
     demo = importlib.util.module_from_spec(spec)
@@ -55,13 +56,28 @@ def test_demo_evaluates_what_it_trained_then_the_mini_table(
     (work / 'last_checkpoint').write_text(checkpoint)
     (work / 'test_metrics.json').write_text(json.dumps({'coco/bbox_mAP': .5}))
     calls = []
-    monkeypatch.setattr(demo, 'run', lambda *args: calls.append(args))
+
+    class Started:
+        def __init__(self, command, env, stdout, **kwargs):
+            calls.append((command[1], command, env))
+            stdout.write('the table\n')
+
+        def wait(self):
+            return 0
+
+    monkeypatch.setattr(demo.subprocess, 'Popen', Started)
+    monkeypatch.setattr(demo, 'run', lambda *args, env: calls.append(
+        (args[0], args, env)))
     monkeypatch.setattr(demo, 'ROOT', str(tmp_path / 'repo'))
     monkeypatch.setattr(demo, 'DATA_ROOT', str(shapes))
+    monkeypatch.setattr('mmintern.utils.cli.usable_cores', lambda: 4)
     monkeypatch.setattr('sys.argv', ['demo.py', '--work-dir', str(work)])
     demo.main()
-    assert [c[0] for c in calls] == ['tools/train.py', 'tools/test.py',
-                                     demo.MINI_TABLE]
-    assert calls[1][2] == checkpoint
-    table = calls[-1]
+    assert [c[0] for c in calls] == [demo.MINI_TABLE, 'tools/train.py',
+                                     'tools/test.py']
+    assert calls[2][1][2] == checkpoint
+    table = calls[0][1]
     assert table[table.index('--work-dir') + 1] == str(work / 'gvb_mini')
+    assert table[table.index('--threads') + 1] == '2'
+    assert all(env['OMP_NUM_THREADS'] == '2' for _, _, env in calls)
+    assert (work / 'gvb_mini.log').read_text() == 'the table\n'

@@ -12,6 +12,11 @@
    init and, when tools/intern_demo.py has trained the stages, the Up-G
    MetaNet-B1 generalist.
 
+The mini table runs beside steps 2-4 (its log in ``<work dir>/gvb_mini.log``),
+each on half the cores: on 2 cores two one-thread jobs finish sooner than
+two two-thread jobs one after the other, as these small models do not
+scale to a second thread.
+
 When ``make distill`` has written a MetaNet-B1 distilled from
 EfficientNet-Lite0 (``checkpoints/metanet-b1_distilled.pth``), the detector
 starts from it (work dir ``work_dirs/demo_distilled``) and the mini table
@@ -22,6 +27,7 @@ Delete the work dir to train again.
 import argparse
 import glob
 import json
+import os
 import os.path as osp
 import subprocess
 import sys
@@ -34,9 +40,9 @@ MINI_TABLE = 'tools/analysis_tools/gvb_mini_table.py'
 DISTILLED = 'checkpoints/metanet-b1_distilled.pth'
 
 
-def run(*args: str) -> None:
+def run(*args: str, env: dict) -> None:
     print('+', ' '.join(args), flush=True)
-    subprocess.run([sys.executable, *args], cwd=ROOT, check=True)
+    subprocess.run([sys.executable, *args], cwd=ROOT, env=env, check=True)
 
 
 def main():
@@ -64,18 +70,53 @@ def main():
                    'model.backbone.init_cfg.prefix=backbone.']
 
     from mmintern.datasets import write_shapes_coco
+    from mmintern.utils.cli import usable_cores
+    # The detector and the mini table each get half the cores.
+    threads = str(max(1, usable_cores() // 2))
+    env = {**os.environ, 'OMP_NUM_THREADS': threads,
+           'MKL_NUM_THREADS': threads}
     if not osp.isfile(osp.join(DATA_ROOT, 'annotations', 'val.json')):
         print(f'writing the synthetic shapes dataset to {DATA_ROOT}')
         write_shapes_coco(DATA_ROOT)
 
     work_dir = osp.join(ROOT, args.work_dir)
-    run('tools/train.py', CONFIG, '--work-dir', args.work_dir, '--resume',
-        *options)
+    os.makedirs(work_dir, exist_ok=True)
+    extra = ['--extra', 'MetaNet-B1 <- Lite0 distilled',
+             'configs/gvb/backbones/metanet-b1.py', DISTILLED] \
+        if distilled else []
+    mini_command = [sys.executable, MINI_TABLE, '--work-dir',
+                    osp.join(args.work_dir, 'gvb_mini'), '--jobs', '1',
+                    '--threads', threads, *extra]
+    mini_log = osp.join(work_dir, 'gvb_mini.log')
+    print('+', ' '.join(mini_command[1:]), f' (beside the detector, log: '
+          f'{mini_log})', flush=True)
+    with open(mini_log, 'w') as out:
+        mini = subprocess.Popen(mini_command, cwd=ROOT, env=env, stdout=out,
+                                stderr=subprocess.STDOUT)
+    try:
+        detector(args.work_dir, options, env)
+    except BaseException:
+        mini.terminate()
+        raise
+    print('\nGV-B mini table (real data and weights, CPU-sized schedules)',
+          flush=True)
+    code = mini.wait()
+    with open(mini_log) as f:
+        print(f.read())
+    if code:
+        sys.exit(f'the GV-B mini table failed (exit {code}), see {mini_log}')
+
+
+def detector(work: str, options: list, env: dict) -> None:
+    """Steps 2-4: train, test, print."""
+    work_dir = osp.join(ROOT, work)
+    run('tools/train.py', CONFIG, '--work-dir', work, '--resume', *options,
+        env=env)
     with open(osp.join(work_dir, 'last_checkpoint')) as f:
         checkpoint = f.read().strip()
     metrics_file = osp.join(work_dir, 'test_metrics.json')
-    run('tools/test.py', CONFIG, checkpoint, '--work-dir', args.work_dir,
-        '--out', metrics_file)
+    run('tools/test.py', CONFIG, checkpoint, '--work-dir', work,
+        '--out', metrics_file, env=env)
 
     with open(metrics_file) as f:
         metrics = json.load(f)
@@ -86,14 +127,6 @@ def main():
     print(f'\ncheckpoint: {checkpoint}')
     logs = sorted(glob.glob(osp.join(work_dir, '2*[0-9]')))
     print(f'logs:       {logs[-1] if logs else work_dir}')
-
-    print('\nGV-B mini table (real data and weights, CPU-sized schedules)',
-          flush=True)
-    extra = ['--extra', 'MetaNet-B1 <- Lite0 distilled',
-             'configs/gvb/backbones/metanet-b1.py', DISTILLED] \
-        if distilled else []
-    run(MINI_TABLE, '--work-dir', osp.join(args.work_dir, 'gvb_mini'),
-        *extra)
 
 
 if __name__ == '__main__':

@@ -301,11 +301,24 @@ def run_with_runner(cfg: Config, dataset: GVBDataset,
         runner = RUNNERS.build(cfg) if 'runner_type' in cfg \
             else Runner.from_cfg(cfg)
         runner.train()
+        _stop_train_workers(runner)
         raw = runner.test()
         del runner
     return dict(metrics=gvb_metrics(raw, dataset),
                 raw_metrics={k: float(v) for k, v in raw.items()},
                 budget=cfg.get('gvb_budget'))
+
+
+def _stop_train_workers(runner) -> None:
+    """Ends the train loader's worker processes now. An iteration-based
+    loop keeps its infinite iterator, workers and all, after training; the
+    garbage collector reaps it later, in the middle of the next dataset,
+    and torch then waits 5 s for each worker (about 10 s per dense
+    dataset, measured on the mini suite)."""
+    iterator = getattr(getattr(runner.train_loop, 'dataloader_iterator',
+                               None), '_iterator', None)
+    if hasattr(iterator, '_shutdown_workers'):
+        iterator._shutdown_workers()
 
 
 def _launch(cfg: Config, processes: int) -> Dict[str, float]:

@@ -8,6 +8,15 @@ import torch.distributed as dist
 from mmengine.config import Config, DictAction
 
 
+def usable_cores() -> int:
+    """The cores this process may run on (its affinity, where the OS has
+    one: a container or ``taskset`` may give fewer than the machine has)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
 def add_common_arguments(parser: argparse.ArgumentParser) -> None:
     """The arguments every OpenMMLab tool takes, after the tool's own."""
     parser.add_argument('--work-dir', help='where to save logs and results')

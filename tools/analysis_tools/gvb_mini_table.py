@@ -59,6 +59,9 @@ def parse_args(argv=None):
         help='backbones run at once, the cores shared among them '
         '(default: %(default)s)')
     parser.add_argument(
+        '--threads', type=int, default=None,
+        help='threads of each backbone run (default: the cores / --jobs)')
+    parser.add_argument(
         '--extra', nargs=3, action='append', default=[],
         metavar=('TITLE', 'SPEC', 'CHECKPOINT'),
         help='one more row: a backbone spec with a checkpoint, e.g. '
@@ -71,13 +74,6 @@ def parse_args(argv=None):
     return parser.parse_args(argv)
 
 
-def _cores() -> int:
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        return os.cpu_count() or 1
-
-
 def _cell(row: dict, metric: str) -> str:
     value = row['metrics'][metric]
     std = (row.get('std') or {}).get(metric)
@@ -87,6 +83,7 @@ def _cell(row: dict, metric: str) -> str:
 def main(argv=None) -> int:
     args = parse_args(argv)
     from mmintern.gvb.mini_suite import write_mini_suite
+    from mmintern.utils.cli import usable_cores
     from mmintern.utils.data_root import shared_data_root
     write_mini_suite(args.data_root or shared_data_root(),
                      osp.join(ROOT, args.gvb_root), args.datasets)
@@ -106,7 +103,7 @@ def main(argv=None) -> int:
     # on 2 cores two one-thread runs finish sooner than two two-thread runs
     # one after the other (small models do not scale to two threads).
     jobs = max(1, min(args.jobs, len(backbones)))
-    threads = str(max(1, _cores() // jobs))
+    threads = str(args.threads or max(1, usable_cores() // jobs))
     env = {**os.environ, 'OMP_NUM_THREADS': threads,
            'MKL_NUM_THREADS': threads}
     pending = list(backbones)
