@@ -197,19 +197,21 @@ def test_two_process_gloo_distillation(tmp_path):
 
 
 def test_up_a_g_starts_from_a_distilled_student(tmp_path):
-    """The INTERN stages can start from the distilled weights: Up-A-G's
-    image encoder, given the export through init_cfg (as --cfg-options
-    sets it), holds the student's stages; its pooling head, which the
-    student has not got, keeps its initialisation."""
+    """The INTERN stages can start from the distilled weights: the Up-A-G
+    config made for it (configs/intern/up-a-g_declip_metanet-b1-distilled_
+    flickr8k.py, checkpoint moved here) gives its image encoder the
+    student's stages; its pooling head, which the student has not got,
+    keeps its initialisation."""
     from mmintern.utils import save_backbone
     torch.manual_seed(3)
     student = MetaNet('b1', out_indices=(2, 4, 5))
     path = str(tmp_path / 'student.pth')
     save_backbone(student.state_dict(), path)
     cfg = Config.fromfile(config_path(
-        'intern', 'up-a-g_declip_metanet-b1_flickr8k.py'))
-    cfg.model.image_encoder.init_cfg = dict(
-        type='Pretrained', checkpoint=path, prefix='backbone.')
+        'intern', 'up-a-g_declip_metanet-b1-distilled_flickr8k.py'))
+    assert cfg.model.image_encoder.init_cfg.checkpoint == \
+        'checkpoints/metanet-b1_distilled.pth'  # what make distill writes
+    cfg.model.image_encoder.init_cfg.checkpoint = path
     init_default_scope('mmpretrain')
     model = MODELS.build(cfg.model)
     model.init_weights()
@@ -220,14 +222,21 @@ def test_up_a_g_starts_from_a_distilled_student(tmp_path):
 
 
 @pytest.mark.parametrize('name', [
+    'efficientnet-lite0_to_metanet-b1_tinyimagenet_6k.py',
     'efficientnet-lite0_to_metanet-b2_tinyimagenet.py',
     'efficientnet-lite2_to_metanet-b4_8xb128_in1k.py',
     'metanet-b15_to_metanet-b4_8xb128_in1k.py'])
 def test_the_other_recipes(name):
-    """The B2 and GPU recipes: their schedules as stated, and the models
-    they build (MN-B15, too large to build here, is checked as config)."""
+    """The 6000-step, B2 and GPU recipes: their schedules as stated, and
+    the models they build (MN-B15, too large to build here, is checked as
+    config)."""
     cfg = Config.fromfile(config_path('distill', name))
     assert cfg.model.type == 'FeatureDistiller'
+    if '_6k' in name:  # the warm-up, then the cosine to the last step
+        assert cfg.train_cfg.max_iters == 6000
+        assert [(s.begin, s.end) for s in cfg.param_scheduler] == [
+            (0, 100), (100, 6000)]
+        assert cfg.param_scheduler[1].T_max == 5900
     if '8xb128' in name:
         assert cfg.train_dataloader.batch_size == 128
         assert cfg.train_cfg.max_epochs == 100
@@ -239,6 +248,7 @@ def test_the_other_recipes(name):
     init_default_scope('mmpretrain')
     model = MODELS.build(cfg.model)
     student = cfg.model.backbone.arch
-    widths = dict(b2=[96, 144, 288], b4=[128, 192, 384])[student]
+    widths = dict(b1=[64, 96, 192], b2=[96, 144, 288],
+                  b4=[128, 192, 384])[student]
     maps = model(torch.zeros(1, 3, 64, 64), mode='tensor')
     assert [m.shape[1] for m in maps] == widths

@@ -10,6 +10,10 @@
 3. with ``--evidence``, runs tools/analysis_tools/stage_evidence.py: every
    stage's backbone against the same backbone from random init.
 
+``--from-distilled`` starts Up-A-G's image encoder at the MetaNet-B1 that
+``make distill`` writes (configs/intern/up-a-g_declip_metanet-b1-distilled_
+flickr8k.py); the later stages follow from it as usual.
+
 Every stage config is a 20-iteration schedule: the demo shows the stages
 chained end to end, its numbers are not pre-training results. ``--iters N``
 gives every stage N iterations instead (use another ``--work-dir`` per
@@ -31,6 +35,9 @@ STAGES = (
     'up-e-s_metanet-b1_camvid-shapes.py',
     'up-g_metanet-b1_multitask.py',
 )
+# The first stage with the distilled image encoder, and what it loads.
+DISTILLED_STAGE = 'up-a-g_declip_metanet-b1-distilled_flickr8k.py'
+DISTILLED = 'checkpoints/metanet-b1_distilled.pth'
 GVB_SPEC = 'configs/gvb/backbones/up-g_metanet-b1.py'
 # The configs' defaults for the synthetic data ($INTERN_SHAPES_ROOT,
 # $INTERN_SHAPES_SEG_ROOT), relative to the repository root.
@@ -54,7 +61,16 @@ def main():
                         help='GV-B split seeds of the evidence run')
     parser.add_argument('--evidence', action='store_true',
                         help='also compare every stage with random init')
+    parser.add_argument('--from-distilled', action='store_true',
+                        help=f'start Up-A-G\'s image encoder at {DISTILLED} '
+                        '(make distill)')
     args = parser.parse_args()
+    stages = list(STAGES)
+    if args.from_distilled:
+        if not osp.isfile(osp.join(ROOT, DISTILLED)):
+            parser.error(f'--from-distilled: no {DISTILLED} (make distill '
+                         'writes it)')
+        stages[0] = DISTILLED_STAGE
 
     from mmintern.datasets import write_shapes_coco, write_shapes_seg
     from mmintern.engine.stage_pipeline import budget_options
@@ -72,7 +88,7 @@ def main():
     os.environ['INTERN_DATA_ROOT'] = shared_data_root()
     write_mini_suite(shared_data_root(), osp.join(ROOT, GVB_ROOT), ['cifar10'])
 
-    stages = [osp.join('configs', 'intern', s) for s in STAGES]
+    stages = [osp.join('configs', 'intern', s) for s in stages]
     gvb_args = (f'--quick --datasets cifar10 --percentage 10 --data-root '
                 f'{GVB_ROOT} --work-dir {args.work_dir}/gvb')
     budget = []

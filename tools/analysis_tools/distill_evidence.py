@@ -6,8 +6,10 @@ random-init students on the GV-B mini table, seeds paired.
 2. exports the student (``backbone.*``) with
    ``tools/model_converters/export_backbone.py``;
 3. runs the GV-B mini table (``gvb_mini_table.py``: the teacher,
-   EfficientNet-Lite0, MetaNet-B1 from random init, and the distilled
-   MetaNet-B1) on ``--seeds``;
+   EfficientNet-Lite0, MetaNet-B1 from random init, the distilled
+   MetaNet-B1 and, with ``--intern-checkpoint``, the Up-G generalist of
+   INTERN stages started at the distilled weights, ``tools/intern_demo.py
+   --from-distilled``) on ``--seeds``;
 4. prints the distillation's wall time, the student/teacher cosine of the
    pooled feature over training (from the run's ``scalars.json``), and per
    dataset the paired differences distilled - random and the share of the
@@ -42,6 +44,10 @@ def parse_args(argv=None):
                         '<work-dir>/distill); a finished run is reused')
     parser.add_argument('--seeds', nargs='+', type=int, default=[0, 1, 2])
     parser.add_argument('--datasets', nargs='+', default=list(METRICS))
+    parser.add_argument(
+        '--intern-checkpoint', default=None,
+        help='the Up-G checkpoint of INTERN stages started at the distilled '
+        'weights (tools/intern_demo.py --from-distilled): one more row')
     return parser.parse_args(argv)
 
 
@@ -97,10 +103,13 @@ def main(argv=None) -> int:
     run('tools/model_converters/export_backbone.py', checkpoint, student)
 
     table_dir = osp.join(args.work_dir, 'gvb_mini')
+    # The mini table's own INTERN row (stages from random init) is left
+    # out: only the one started at the distilled weights belongs here.
     run('tools/analysis_tools/gvb_mini_table.py', '--work-dir', table_dir,
         '--seeds', *map(str, args.seeds), '--datasets', *args.datasets,
         '--extra', 'MetaNet-B1 <- Lite0 distilled',
-        'configs/gvb/backbones/metanet-b1.py', student)
+        'configs/gvb/backbones/metanet-b1.py', student,
+        '--intern-checkpoint', args.intern_checkpoint or '')
 
     curve = cosine_curve(distill_dir)
     print(f'\ndistillation: {checkpoint}'
@@ -114,8 +123,16 @@ def main(argv=None) -> int:
     works = {key: osp.join(table_dir, name) for key, name in ROWS.items()}
     works['distilled'] = osp.join(
         table_dir, 'metanet-b1_' + osp.splitext(osp.basename(student))[0])
-    print('\n| dataset | teacher | random | distilled | distilled - random '
-          '| gap closed |\n|---|---|---|---|---|---|')
+    if args.intern_checkpoint:
+        works['intern'] = osp.join(
+            table_dir, 'up-g_metanet-b1_' +
+            osp.splitext(osp.basename(args.intern_checkpoint))[0])
+    columns = ['teacher', 'random', 'distilled', 'distilled - random',
+               'gap closed']
+    if 'intern' in works:
+        columns += ['Up-G from distilled', 'Up-G - random']
+    print('\n| dataset | ' + ' | '.join(columns) + ' |\n|---|' +
+          '---|' * len(columns))
     for dataset in args.datasets:
         metric = METRICS[dataset]
         values = {key: seed_metrics(work, dataset, metric)
@@ -131,8 +148,13 @@ def main(argv=None) -> int:
                if values['teacher'][s] != values['random'][s]]
         cells = [mean_std(values[k][s] for s in seeds).lstrip('+')
                  for k in ('teacher', 'random', 'distilled')]
-        print(f'| {dataset} {metric} | ' + ' | '.join(cells) +
-              f' | {mean_std(diff)} | {mean_std(gap)} |')
+        cells += [mean_std(diff), mean_std(gap)]
+        if 'intern' in works:
+            intern = values['intern']
+            cells += [mean_std(intern[s] for s in seeds).lstrip('+'),
+                      mean_std(intern[s] - values['random'][s]
+                               for s in seeds)]
+        print(f'| {dataset} {metric} | ' + ' | '.join(cells) + ' |')
     print(f'\n(mean ± std over seeds {args.seeds}; "gap closed" is '
           '(distilled - random) / (teacher - random) per seed; RMSE: lower '
           'is better, so there a closed gap is also positive)')

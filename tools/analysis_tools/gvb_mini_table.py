@@ -70,7 +70,8 @@ def parse_args(argv=None):
     parser.add_argument(
         '--intern-checkpoint', default=DEFAULT_INTERN,
         help='the Up-G generalist checkpoint of the INTERN stages; the row '
-        'is left out (and says so) when the file is not there')
+        'is left out (and says so) when the file is not there, or when the '
+        'path is empty')
     return parser.parse_args(argv)
 
 
@@ -94,7 +95,9 @@ def main(argv=None) -> int:
             raise FileNotFoundError(f'--extra {title!r}: no checkpoint '
                                     f'{checkpoint}')
         backbones.append((title, spec, checkpoint))
-    if osp.isfile(osp.join(ROOT, args.intern_checkpoint)):
+    if not args.intern_checkpoint:  # '': asked for no INTERN row
+        pass
+    elif osp.isfile(osp.join(ROOT, args.intern_checkpoint)):
         backbones.append((*INTERN, args.intern_checkpoint))
     else:
         print(f'[mini table] no {args.intern_checkpoint}: the INTERN row is '
