@@ -29,7 +29,8 @@ setup(
     packages=find_packages(exclude=('configs', 'tools', 'tests', 'projects')),
     package_data={
         'mmintern':
-        ['gvb/evaluation/*.json', 'datasets/label_system/*.json']
+        ['gvb/evaluation/*.json', 'datasets/label_system/*.json.gz',
+         'datasets/label_system/WORDNET_LICENSE']
     },
     python_requires='>=3.9',
     # Ranges; the tested pins are in requirements/runtime.txt.

@@ -10,7 +10,6 @@ import torch.nn.functional as F
 
 from _utils import REPO, data_path, needs_data
 import mmintern  # noqa: F401  (registers MetaNet, the datasets, the hooks)
-from mmintern.datasets.label_system import load_taxonomy
 from mmintern.gvb.mini_suite import GVB_FILES, UPSTREAM_FILES, class_files
 from mmintern.engine.hooks.load_stage_checkpoint_hook import \
     LoadStageCheckpointHook
@@ -23,7 +22,7 @@ CFG = osp.join(REPO, 'configs', 'intern', 'up-e-c_metanet-b1_cifar10.py')
 needs_cifar = needs_data('cifar10', 'test', 'automobile')
 
 A = ('cat', 'automobile', 'frog')
-B = ('car', 'cat', 'spaceship-ish unmatched name')
+B = ('car', 'cat', 'xqzzv blorf')
 CIFAR10 = ('airplane', 'automobile', 'bird', 'cat', 'deer', 'dog', 'frog',
            'horse', 'ship', 'truck')
 STL10_STANDIN = ('airplane', 'bird', 'car', 'cat', 'deer', 'dog', 'horse',
@@ -47,15 +46,13 @@ def model():
 
 # ------------------------------------------------------------ the layout
 def test_hand_built_layout_shares_cat_and_car():
-    taxonomy = load_taxonomy()
     layout = share_label_columns(dict(A=A, B=B))
     # A's classes first, in order; B's car reuses A's automobile column
     # and B's cat A's cat column; frog and the unmatched name are own.
     assert layout.columns == dict(A=[0, 1, 2], B=[1, 0, 3])
-    assert layout.shared == {0: taxonomy.id_of('cat'),
-                             1: taxonomy.id_of('car')}
-    assert layout.column_names == ['cat', 'car', 'A/frog',
-                                   'B/spaceship-ish unmatched name']
+    assert layout.shared == {0: 'n02121620', 1: 'n02958343'}  # WordNet's
+    # cat and car
+    assert layout.column_names == ['cat', 'car', 'A/frog', 'B/xqzzv blorf']
     assert layout.mappings['A']['automobile'].kind == 'synonym'
     assert layout.mappings['B'].unmatched == [B[2]]
     assert 'unmatched' in layout.reasons['B'][2]
@@ -74,9 +71,16 @@ def test_parent_matches_and_ambiguous_concepts_do_not_share():
     layout = share_label_columns(dict(A=('car side', 'cat'), B=('car', )),
                                  share_kinds=('exact', 'synonym', 'parent'))
     assert layout.columns == dict(A=[0, 1], B=[0])
-    # Two classes of A are both 'car': one column cannot stand for both,
-    # so neither shares with B's car.
+    # Two classes of A name one synset: the label system keeps 'car' there
+    # and puts 'automobile' under it (a parent match), so 'car' shares.
     layout = share_label_columns(dict(A=('car', 'automobile'), B=('car', )))
+    assert layout.columns == dict(A=[0, 1], B=[0])
+    assert "parent match 'car'" in layout.reasons['A'][1]
+    # Overrides that send both to car: one column cannot stand for both,
+    # so neither shares with B's car.
+    both = dict(A=dict(car='n02958343', automobile='n02958343'))
+    layout = share_label_columns(dict(A=('car', 'automobile'), B=('car', )),
+                                 overrides=both)
     assert layout.columns == dict(A=[0, 1], B=[2]) and not layout.shared
     assert '2 classes' in layout.reasons['A'][1]
     with pytest.raises(ValueError, match='match kinds'):

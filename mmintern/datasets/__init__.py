@@ -1,6 +1,6 @@
 from .class_folder_subset import ClassFolderSubset
 from .image_text_dataset import ImageTextDataset
-from .label_system import (Taxonomy, dataset_classes, load_taxonomy,
+from .label_system import (ConceptGraph, dataset_classes, load_concept_graph,
                            map_classes, shared_concepts)
 from .multi_dataset_sampler import RatioMultiDatasetSampler
 from .percentage_dataset import PercentageDataset
@@ -17,6 +17,6 @@ __all__ = [
     'class_proportional_split', 'image_split', 'split_statistics',
     'write_split_file', 'read_split_file', 'AddDatasetName',
     'DepthEvalCrop', 'PackGVBDetInputs', 'RatioMultiDatasetSampler',
-    'Taxonomy', 'dataset_classes', 'load_taxonomy', 'map_classes',
+    'ConceptGraph', 'dataset_classes', 'load_concept_graph', 'map_classes',
     'shared_concepts', 'ImageTextDataset', 'ClassFolderSubset'
 ]

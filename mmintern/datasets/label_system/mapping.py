@@ -1,32 +1,45 @@
-"""Map a dataset's class names onto the concepts of the GV-D taxonomy.
+"""Map a dataset's class names onto the concepts of the GV-D graph.
 
-Each class gets a concept id and a match kind:
+Each class gets a concept id and a match kind, by these rules, in order:
 
-* ``'exact'``: its normalised name (:func:`normalize_name`) is a concept's
-  normalised canonical name;
-* ``'synonym'``: it is one of a concept's synonyms, or it names one through
-  the dataset's alias table (:data:`DATASET_ALIASES`), or a spelling variant
-  of it does (CamelCase split, a plural ``-s`` / ``-es`` dropped);
-* ``'parent'``: no exact or synonym match, but a more general concept
-  matches: an explicit rule (:data:`PARENT_RULES`), the name with a trailing
-  qualifier (:data:`QUALIFIER_WORDS`, e.g. ``'car side'``) dropped, or its
-  head noun, i.e. the name with leading words dropped (``'mountain bike'`` ->
-  ``'bike'``, a synonym of ``'bicycle'``).
-
-Classes that match nothing are listed in :attr:`ClassMapping.unmatched`,
-never dropped.
+1. an **override** of the dataset (:data:`OVERRIDES`, class name ->
+   concept id), where the rules below pick the wrong sense or none;
+2. ImageNet-1k / -21k classes are their synsets (:data:`SYNSET_LISTS`:
+   class *i* is the *i*-th WordNet id of the list timm ships): ``'exact'``;
+3. ``'exact'`` / ``'synonym'``: the normalised name (:func:`normalize_name`),
+   else a comma-separated part of it (ImageNet style ``'tench, Tinca
+   tinca'``), its CamelCase split, or a plural-less variant, is a lemma
+   of one or more noun synsets. It is ``'exact'`` when the chosen synset's
+   first lemma is the name, else ``'synonym'``. **Ambiguity** (a lemma
+   with several senses) is resolved by one rule: only the senses under
+   the dataset's domain count where it has one (:data:`DATASET_DOMAINS`,
+   e.g. animals for Pets), else the physical ones are preferred; among
+   those, WordNet's sense order (most frequent first);
+4. ``'parent'``: no synset has the name. The class is a concept of its own
+   that WordNet lacks (``mmintern:<dataset>/<name>``, in the shipped graph
+   for every supported dataset) under a synset: the dataset's
+   :data:`PLACED` entry (breeds, typos), else the most specific synset
+   that names it more generally: the name with a trailing qualifier
+   (:data:`QUALIFIER_WORDS`: ``'car side'`` -> ``'car'``) or leading words
+   dropped (``'mountain bike'`` -> ``'bike'``), else the dataset's
+   :data:`DATASET_PARENTS` entry (Stanford Cars' models are cars). Also a
+   class whose synset another class of the dataset names exactly (SUN397's
+   'pharmacy' beside 'drugstore', one WordNet synset): it goes under it.
+   For a dataset without additions the match is the parent synset itself;
+5. otherwise ``'unmatched'``, listed in :attr:`ClassMapping.unmatched`,
+   never dropped.
 
 :func:`dataset_classes` takes the class tables of mmpretrain, mmdet, mmseg
-and mmintern (``METAINFO`` / ``*_CATEGORIES``), importing the dataset's
-module when it is asked for.
+and mmintern (``METAINFO`` / ``*_CATEGORIES``) and the synset lists timm
+ships, importing the module when a dataset is asked for.
 """
 import importlib
+import os.path as osp
 import re
 from dataclasses import dataclass, field
 from typing import Dict, List, Optional, Sequence, Tuple
 
-from .taxonomy import Taxonomy, load_taxonomy, normalize_name
-
+from .graph import ConceptGraph, load_concept_graph, normalize_name
 # Oxford Flowers-102, labels 1-102 in order (the dataset ships no names;
 # these are the names of the dataset page's category list).
 FLOWERS102_CLASSES = (
@@ -76,29 +89,125 @@ GTSRB_SIGN_NAMES = (
     'roundabout mandatory', 'end of no passing',
     'end of no passing by vehicles over 3.5 metric tons')
 
-# Per-dataset aliases, class name -> concept name (a 'synonym' match):
-# names whose meaning depends on the dataset.
-DATASET_ALIASES: Dict[str, Dict[str, str]] = {
-    'coco': {'mouse': 'computer mouse', 'remote': 'remote control',
-             'tv': 'television', 'keyboard': 'computer keyboard'},
-    'eurosat': {'Industrial': 'industrial area',
-                'Residential': 'residential area'},
-    'resisc45': {'roundabout': 'intersection', 'snowberg': 'glacier',
-                 'overpass': 'bridge', 'chaparral': 'bush'},
-    'gtsrb': {f'{i:05d}': name for i, name in enumerate(GTSRB_SIGN_NAMES)},
-    'svhn': {str(d): name for d, name in enumerate(
-        ('zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven',
-         'eight', 'nine'))},
+# Where the rules pick the wrong sense (or none): dataset -> class name ->
+# concept id. Each entry says why.
+OVERRIDES: Dict[str, Dict[str, str]] = {
+    'cifar10': {
+        # car.n.01 has 'automobile' as a synonym; stated, since VOC's and
+        # COCO's 'car' must be the same concept.
+        'automobile': 'n02958343',
+    },
+    'voc': {
+        'tvmonitor': 'n04405907',  # television receiver (no such lemma)
+        'pottedplant': 'n13083023',  # houseplant
+        'diningtable': 'n03201208',  # dining table (run together)
+        'motorbike': 'n03790512',  # motorcycle (motorbike is a moped)
+    },
+    'coco': {
+        'mouse': 'n03793489',  # the computer mouse, not the rodent
+        'tv': 'n04405907',  # television receiver, not the system
+        'keyboard': 'n03085013',  # computer keyboard, not the piano's
+    },
+    'eurosat': {
+        'Industrial': 'n08587985',  # industrial park
+        'Residential': 'n08553535',  # residential district
+    },
+    'fer2013': {  # adjectives; WordNet's nouns are the emotions
+        'angry': 'n07516354',  # anger
+        'happy': 'n07526757',  # happiness
+        'sad': 'n07532440',  # sadness
+    },
+    'pcam': {
+        'normal': 'n05267345',  # tissue (not 'normal', a convention)
+    },
+    'objects365': {
+        'Gloves': 'n03441112',  # handwear (glove's first sense is the
+                                # baseball glove, its own class here)
+        'Chips': 'n07712559',  # potato chip, not French fries (a class)
+    },
+    'pets': {
+        'Persian': 'n02123394',  # Persian cat (Persian: the language)
+        'japanese_chin': 'n02085782',  # Japanese spaniel, its old name
+    },
+    'sun397': {
+        'castle': 'n02980441',  # the fortified one (sense 1 is a palace,
+                                # its own class here)
+    },
+}
+OVERRIDES['voc0712'] = OVERRIDES['voc']
+# mmseg's VOC names: the same classes, and the scene behind them.
+OVERRIDES['voc2012'] = dict(OVERRIDES['voc'], background='n05933834')
+# Caltech-101's clutter class: background in the sense of a scene's.
+OVERRIDES['caltech101'] = {'BACKGROUND_Google': 'n05933834'}
+
+# Rule 4 by hand: dataset -> class name -> the WordNet parent of a class
+# WordNet lacks, where no name rule finds it (breeds, typos, run-together
+# names).
+PLACED: Dict[str, Dict[str, str]] = {
+    'pets': {  # Oxford-IIIT Pets: cat breeds capitalised, dogs not
+        **{cat: 'n02121808' for cat in (  # domestic cat: 'Maine Coon' is
+            'Bengal', 'Birman', 'Bombay', 'British_Shorthair',  # no coon,
+            'Egyptian_Mau', 'Maine_Coon', 'Ragdoll', 'Russian_Blue',
+            'Sphynx')},  # 'Russian Blue' no butterfly
+        **{dog: 'n02084071' for dog in (  # dog
+            'german_shorthaired', 'havanese', 'leonberger', 'shiba_inu')},
+    },
+    'resisc45': {
+        'dense_residential': 'n08553535',  # residential district
+        'medium_residential': 'n08553535',
+        'sparse_residential': 'n08553535',
+        'snowberg': 'n09359803',  # mountain
+    },
+    'sun397': {
+        'car_interior_frontseat': 'n02958343',  # car
+        'forest_broadleaf': 'n09284015',  # forest, the land
+        'forest_needleleaf': 'n09284015',
+        'jacuzzi_indoor': 'n03543603',  # hot tub
+        'mountain_snowy': 'n09359803',  # mountain
+        'skatepark': 'n08615149',  # park
+        'theater_indoor_procenium': 'n04417809',  # theater, the building
+        'videostore': 'n04202417',  # shop
+    },
+    'objects365': {  # its typos
+        'Bakset': 'n02801938', 'Ballon': 'n02782093', 'Hotair ballon':
+        'n02782093', 'Mushroon': 'n13001041', 'Campel': 'n02437136',
+        'Buttefly': 'n02274259', 'Moniter/TV': 'n04405907',
+    },
+    'caltech101': {
+        'binocular': 'n02841315',  # binoculars
+        'water_lilly': 'n11714853',  # water lily
+    },
 }
 
-# Explicit 'parent' rules: normalised word or name -> general concept.
-PARENT_RULES: Dict[str, str] = {
-    'bike': 'bicycle', 'motorbike': 'motorcycle', 'plane': 'airplane',
-    'residential': 'residential area', 'industrial': 'industrial area',
-    'farmland': 'farmland', 'crop': 'crop', 'vegetation': 'vegetation',
-    'pasture': 'meadow', 'court': 'sports field', 'field': 'sports field',
-    'diamond': 'sports field', 'station': 'building', 'shop': 'building',
-    'store': 'building', 'hall': 'room', 'cabin': 'room',
+# The WordNet ids of ImageNet's classes, in label order, as timm ships them.
+SYNSET_LISTS = {
+    'imagenet': 'imagenet_synsets.txt',
+    'imagenet21k': 'imagenet21k_goog_synsets.txt',
+}
+
+# Dataset -> the synsets its classes lie under (rule 3): a sense outside
+# them is not taken (Pets' 'Bengal' is a cat, not the region).
+DATASET_DOMAINS: Dict[str, Tuple[str, ...]] = {
+    'pets': ('n00015388', ),  # animal
+    'flowers102': ('n00017222', ),  # plant
+    'food101': ('n00021265', ),  # food
+    'cars': ('n02958343', ),  # car
+    'aircraft': ('n02686568', ),  # aircraft
+    'dtd': ('n04950537', ),  # texture, the visual property
+    'fer2013': ('n07480068', ),  # emotion
+    'gtsrb': ('n06794110', ),  # street sign
+}
+
+# Dataset -> the parent of a class no name rule places (rule 4).
+DATASET_PARENTS: Dict[str, str] = {
+    'cars': 'n02958343',  # car: 196 make-model-year classes
+    'aircraft': 'n02691156',  # airplane: 100 variants ('707-320')
+    'gtsrb': 'n06794110',  # street sign: 43 German traffic signs
+    'flowers102': 'n11669921',  # flower
+    'dtd': 'n04950537',  # texture
+    'retinopathy': 'n14257014',  # retinopathy: its grades
+    'fer2013': 'n07480068',  # emotion
+    'food101': 'n07557434',  # dish, the food
 }
 
 # Trailing words that qualify a view or a part rather than name a thing:
@@ -106,6 +215,13 @@ PARENT_RULES: Dict[str, str] = {
 QUALIFIER_WORDS = ('side', 'head', 'body', 'face', 'indoor', 'outdoor',
                    'interior', 'exterior', 'public', 'natural', 'urban',
                    'vegetable', 'cultivated', 'wild', 'easy')
+PHYSICAL_ENTITY = 'n00001930'
+
+
+def addition_id(dataset: str, name: str) -> str:
+    """The id of a class WordNet lacks: ``mmintern:<dataset>/<slug>``."""
+    slug = re.sub(r'[^a-z0-9]+', '_', name.lower()).strip('_')
+    return f'mmintern:{dataset}/{slug}'
 
 
 def _split_camel(name: str) -> str:
@@ -130,7 +246,7 @@ class ClassMatch:
     match kind and the name that matched (``via``)."""
     index: int
     name: str
-    concept_id: Optional[int]
+    concept_id: Optional[str]
     concept_name: Optional[str]
     kind: str  # 'exact' | 'synonym' | 'parent' | 'unmatched'
     via: Optional[str] = None
@@ -138,7 +254,7 @@ class ClassMatch:
 
 @dataclass
 class ClassMapping:
-    """The mapping of one dataset's classes onto the taxonomy."""
+    """The mapping of one dataset's classes onto the graph."""
     matches: List[ClassMatch] = field(default_factory=list)
 
     @property
@@ -151,7 +267,7 @@ class ClassMapping:
         return [m.name for m in self.matches if m.concept_id is None]
 
     @property
-    def concept_ids(self) -> List[Optional[int]]:
+    def concept_ids(self) -> List[Optional[str]]:
         """The concept id of each class in order (None if unmatched)."""
         return [m.concept_id for m in self.matches]
 
@@ -171,23 +287,39 @@ class ClassMapping:
         return out
 
 
-def _lookup(taxonomy: Taxonomy, key: str) -> Tuple[Optional[int], str]:
-    """(id, 'exact' | 'synonym') for a normalised name, or (None, '')."""
-    ids = taxonomy.find(key)
-    if ids:
-        return ids[0], 'exact'
-    ids = taxonomy.find_synonym(key)
-    if ids:
-        return ids[0], 'synonym'
-    return None, ''
-
-
-def _lookup_any(taxonomy: Taxonomy, key: str) -> Optional[int]:
-    for candidate in [key] + _variants(key):
-        cid, _ = _lookup(taxonomy, candidate)
-        if cid is not None:
+def choose_sense(graph: ConceptGraph, ids: Sequence[str],
+                 domains: Sequence[str] = ()) -> Optional[str]:
+    """Rule 3's choice among the senses ``ids`` (in WordNet's order): with
+    ``domains``, the first under one of them, else none; without, the
+    first physical one, else the first."""
+    within = tuple(domains) or (PHYSICAL_ENTITY, )
+    for cid in ids:
+        if any(graph.is_a(cid, d) for d in within):
             return cid
-    return None
+    return None if domains or not ids else ids[0]
+
+
+def _names_of(name: str) -> List[str]:
+    """The normalised names rule 3 tries, in order."""
+    key = normalize_name(name)
+    out = [key]
+    if ',' in key:  # 'tench, tinca tinca': a name, then synonyms
+        out += [part.strip() for part in key.split(',') if part.strip()]
+    out += _alternatives(key)
+    first = out[1] if len(out) > 1 else key
+    out.append(normalize_name(_split_camel(name.split(',')[0])))
+    out += _variants(first)
+    return list(dict.fromkeys(n for n in out if n))
+
+
+def _alternatives(key: str) -> List[str]:
+    """'pen/pencil' -> ['pen', 'pencil']; a name without alternatives
+    ('km/h' is a unit, '3.5/4' numbers) -> [name]."""
+    parts = [part.strip() for part in key.split('/')]
+    if len(parts) > 1 and all(re.fullmatch(r'[a-z][a-z ]+', p)
+                              for p in parts):
+        return parts
+    return [key]
 
 
 def _parent_candidates(key: str) -> List[str]:
@@ -202,77 +334,129 @@ def _parent_candidates(key: str) -> List[str]:
     return out
 
 
-def match_class(name: str, taxonomy: Taxonomy, index: int = 0,
-                aliases: Optional[Dict[str, str]] = None) -> ClassMatch:
-    """Map one class name (see the module docstring for the rules)."""
+def match_class(name: str, graph: ConceptGraph, index: int = 0,
+                dataset: Optional[str] = None,
+                overrides: Optional[Dict[str, str]] = None) -> ClassMatch:
+    """Map one class name by the rules of the module docstring;
+    ``overrides`` (class name -> concept id) go over the dataset's
+    :data:`OVERRIDES`."""
 
     def result(cid, kind, via):
-        return ClassMatch(index, name, cid, taxonomy[cid].name, kind, via)
+        return ClassMatch(index, name, cid, graph[cid].name, kind, via)
 
-    if aliases and name in aliases:
-        cid = _lookup_any(taxonomy, normalize_name(aliases[name]))
+    override = {**OVERRIDES.get(dataset, {}), **(overrides or {})}.get(name)
+    if override is not None:
+        return result(override, 'exact' if normalize_name(name) ==
+                      normalize_name(graph[override].name) else 'synonym',
+                      'override')
+    domains = DATASET_DOMAINS.get(dataset, ())
+    for i, key in enumerate(_names_of(name)):
+        cid = choose_sense(graph, [c for c in graph.senses(key)
+                                   if graph[c].is_wordnet], domains)
         if cid is not None:
-            return result(cid, 'synonym', aliases[name])
-    key = normalize_name(name)
-    cid, kind = _lookup(taxonomy, key)
-    if cid is not None:
-        return result(cid, kind, key)
-    if ',' in key:  # ImageNet style 'tench, tinca tinca': name, synonyms
-        parts = [part.strip() for part in key.split(',') if part.strip()]
-        for i, part in enumerate(parts):
-            cid, kind = _lookup(taxonomy, part)
-            if cid is not None:
-                return result(cid, kind if i == 0 else 'synonym', part)
-        key = parts[0] if parts else key
-    camel = normalize_name(_split_camel(name.split(',')[0]))
-    for variant in dict.fromkeys([camel] + _variants(key)):
-        cid, _ = _lookup(taxonomy, variant)
-        if cid is not None:
-            return result(cid, 'synonym', variant)
-    for candidate in dict.fromkeys(_parent_candidates(camel)):
-        rule = PARENT_RULES.get(candidate)
-        cid = _lookup_any(taxonomy, normalize_name(rule)) if rule else None
-        if cid is None:
-            cid = _lookup_any(taxonomy, candidate)
-        if cid is not None:
-            return result(cid, 'parent', candidate)
+            exact = i == 0 and normalize_name(graph[cid].name) == key
+            return result(cid, 'exact' if exact else 'synonym', key)
+    if dataset is not None and addition_id(dataset, name) in graph:
+        cid = addition_id(dataset, name)
+        return result(cid, 'parent', graph[cid].parents[0])
+    parent = find_parent(name, graph, dataset)
+    if parent is not None:
+        return result(parent[0], 'parent', parent[1])
     return ClassMatch(index, name, None, None, 'unmatched')
 
 
+def find_parent(name: str, graph: ConceptGraph,
+                dataset: Optional[str] = None) -> Optional[Tuple[str, str]]:
+    """Rule 4's parent of a name no synset has: ``(id, the name that
+    placed it)``, or None."""
+    placed = PLACED.get(dataset, {}).get(name)
+    if placed is not None:
+        return placed, 'placed'
+    key = _alternatives(normalize_name(_split_camel(name.split(',')[0])))[0]
+    domains = DATASET_DOMAINS.get(dataset, ())
+    for candidate in _parent_candidates(key):
+        for variant in [candidate] + _variants(candidate):
+            cid = choose_sense(graph, [c for c in graph.senses(variant)
+                                       if graph[c].is_wordnet], domains)
+            if cid is not None:
+                return cid, variant
+    if dataset in DATASET_PARENTS:
+        return DATASET_PARENTS[dataset], 'dataset parent'
+    return None
+
+
 def map_classes(class_names: Sequence[str],
-                taxonomy: Optional[Taxonomy] = None,
-                aliases: Optional[Dict[str, str]] = None) -> ClassMapping:
+                graph: Optional[ConceptGraph] = None,
+                dataset: Optional[str] = None,
+                overrides: Optional[Dict[str, str]] = None) -> ClassMapping:
     """Map class names onto concept ids.
 
     Args:
         class_names (Sequence[str]): The dataset's classes, in label order.
-        taxonomy (Taxonomy, optional): Defaults to the shipped GV-D one.
-        aliases (dict, optional): Dataset-specific class name -> concept
-            name, e.g. ``DATASET_ALIASES['coco']``.
+        graph (ConceptGraph, optional): Defaults to the shipped GV-D one.
+        dataset (str, optional): The dataset's key, for its overrides,
+            domain, parent and additions (:data:`SUPPORTED_DATASETS`).
+        overrides (dict, optional): Class name -> concept id, over the
+            dataset's :data:`OVERRIDES` (your own dataset's corrections).
 
     Returns:
         ClassMapping: One :class:`ClassMatch` per class, unmatched included.
     """
-    taxonomy = taxonomy if taxonomy is not None else load_taxonomy()
-    return ClassMapping([
-        match_class(name, taxonomy, index, aliases)
-        for index, name in enumerate(class_names)
-    ])
+    graph = graph if graph is not None else load_concept_graph()
+    for name, cid in (overrides or {}).items():
+        graph[cid]  # an unknown id fails here, named
+    matches = [match_class(name, graph, index, dataset, overrides)
+               for index, name in enumerate(class_names)]
+    # Two classes of one dataset are two concepts: where the name rules
+    # give several the same synset, the one it names exactly (else the
+    # first) keeps it; each other becomes a concept of its own under it.
+    by_concept: Dict[str, List[ClassMatch]] = {}
+    for match in matches:
+        if match.kind in ('exact', 'synonym') and match.via != 'override':
+            by_concept.setdefault(match.concept_id, []).append(match)
+    for cid, group in by_concept.items():
+        keep = next((m for m in group if m.kind == 'exact'), group[0])
+        for match in group:
+            if match is keep:
+                continue
+            own = addition_id(dataset, match.name) if dataset else None
+            target = own if own in graph else cid
+            matches[match.index] = ClassMatch(
+                match.index, match.name, target, graph[target].name,
+                'parent', f'{graph[cid].name!r}, as {keep.name!r}')
+    return ClassMapping(matches)
 
 
 def map_dataset(name: str,
-                taxonomy: Optional[Taxonomy] = None) -> ClassMapping:
-    """Map a supported dataset's classes, with its aliases."""
-    return map_classes(dataset_classes(name), taxonomy,
-                       DATASET_ALIASES.get(name))
+                graph: Optional[ConceptGraph] = None) -> ClassMapping:
+    """Map a supported dataset's classes (ImageNet's by their synsets)."""
+    graph = graph if graph is not None else load_concept_graph()
+    if name in SYNSET_LISTS:
+        return ClassMapping([
+            ClassMatch(i, graph[wnid].name if wnid in graph else wnid,
+                       wnid if wnid in graph else None,
+                       graph[wnid].name if wnid in graph else None,
+                       'exact' if wnid in graph else 'unmatched', 'synset')
+            for i, wnid in enumerate(synset_list(name))])
+    return map_classes(dataset_classes(name), graph, name)
 
 
 def shared_concepts(mapping_a: ClassMapping,
-                    mapping_b: ClassMapping) -> List[int]:
+                    mapping_b: ClassMapping) -> List[str]:
     """The sorted concept ids that both mappings use."""
     ids_a = {m.concept_id for m in mapping_a.matched}
     ids_b = {m.concept_id for m in mapping_b.matched}
     return sorted(ids_a & ids_b)
+
+
+def synset_list(name: str) -> Tuple[str, ...]:
+    """The WordNet ids of ImageNet-1k / -21k's classes in label order,
+    from the lists timm ships."""
+    import timm
+    path = osp.join(osp.dirname(timm.__file__), 'data', '_info',
+                    SYNSET_LISTS[name])
+    with open(path) as f:
+        return tuple(line.strip() for line in f if line.strip())
 
 
 # ---------------------------------------------------------------- classes
@@ -299,6 +483,8 @@ _CLASS_TABLES = {
     'caltech101': (_PRETRAIN, 'CALTECH101_CATEGORIES'),
     'aircraft': (_PRETRAIN, 'FGVCAIRCRAFT_CATEGORIES'),
     'imagenet': (_PRETRAIN, 'IMAGENET_CATEGORIES'),
+    'objects365': ('mmdet.datasets.objects365',
+                   'Objects365V2Dataset.METAINFO'),
     'eurosat': ('mmintern.gvb.datasets.eurosat', 'EuroSAT.METAINFO'),
     'resisc45': ('mmintern.gvb.datasets.resisc45', 'RESISC45.METAINFO'),
     'retinopathy': ('mmintern.gvb.datasets.retinopathy',
@@ -319,7 +505,9 @@ _CLASS_TABLES = {
 # expressions, not literals) and Flowers-102 (no names in the stack).
 _WRITTEN = {
     'svhn': tuple(str(digit) for digit in range(10)),
-    'gtsrb': tuple(f'{i:05d}' for i in range(len(GTSRB_SIGN_NAMES))),
+    # GTSRB's METAINFO names its classes by folder (00000-00042); the
+    # label system maps the signs, in the same order.
+    'gtsrb': GTSRB_SIGN_NAMES,
     'flowers102': FLOWERS102_CLASSES,
 }
 # GV-B datasets left out: class lists read from the data (UCF101's
@@ -331,7 +519,8 @@ UNSUPPORTED_DATASETS = {
     'kitti': 'depth estimation, no classes',
     'nyuv2': 'depth estimation, no classes',
 }
-SUPPORTED_DATASETS = tuple(sorted(set(_CLASS_TABLES) | set(_WRITTEN)))
+SUPPORTED_DATASETS = tuple(sorted(set(_CLASS_TABLES) | set(_WRITTEN) |
+                                  set(SYNSET_LISTS)))
 
 
 def dataset_classes(name: str) -> Tuple[str, ...]:
@@ -343,6 +532,8 @@ def dataset_classes(name: str) -> Tuple[str, ...]:
     """
     if name in _WRITTEN:
         return tuple(_WRITTEN[name])
+    if name == 'imagenet21k':  # no names but WordNet's
+        return synset_list(name)
     if name not in _CLASS_TABLES:
         why = UNSUPPORTED_DATASETS.get(name, 'unknown dataset')
         raise KeyError(f'no class list for {name!r}: {why}; supported: '

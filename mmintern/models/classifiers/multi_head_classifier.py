@@ -42,7 +42,7 @@ class LabelColumns:
             of its classes, in its label order.
         column_names (list[str]): A readable name per column: the concept
             name of a shared column, ``'<dataset>/<class>'`` of an own one.
-        shared (dict[int, int]): Shared column to its concept id.
+        shared (dict[int, str]): Shared column to its concept id.
         mappings (dict[str, ClassMapping]): Each dataset's label-system
             mapping (:func:`mmintern.datasets.label_system.map_classes`).
         reasons (dict[str, dict[int, str]]): Dataset name to class index to
@@ -93,8 +93,8 @@ class LabelColumns:
 def share_label_columns(
         classes: Dict[str, Sequence[str]],
         share_kinds: Sequence[str] = DEFAULT_SHARE_KINDS,
-        aliases: Optional[Dict[str, Dict[str, str]]] = None,
-        taxonomy=None) -> LabelColumns:
+        overrides: Optional[Dict[str, Dict[str, str]]] = None,
+        graph=None) -> LabelColumns:
     """Lay out the columns of one head shared by several datasets.
 
     Each dataset's class names are mapped onto GV-D concept ids
@@ -115,38 +115,40 @@ def share_label_columns(
             in label order.
         share_kinds (Sequence[str]): Match kinds that share. Defaults to
             ``('exact', 'synonym')``.
-        aliases (dict[str, dict[str, str]], optional): Dataset name to its
-            alias table (class name -> concept name), e.g.
-            ``label_system.DATASET_ALIASES['coco']``.
-        taxonomy (Taxonomy, optional): Defaults to the shipped GV-D one.
+        overrides (dict[str, dict[str, str]], optional): Dataset name to
+            class name -> concept id (a WordNet id such as ``'n02958343'``),
+            over the label system's own (``label_system.OVERRIDES``, read
+            for datasets named by their label-system key, e.g. ``coco``).
+        graph (ConceptGraph, optional): Defaults to the shipped GV-D one.
 
     Returns:
         LabelColumns: The layout, with the mappings and a summary.
     """
     # Imported here: mmintern.datasets pulls in the dataset stack, which a
     # classifier without label sharing does not need.
-    from mmintern.datasets.label_system import load_taxonomy, map_classes
+    from mmintern.datasets.label_system import (load_concept_graph,
+                                                map_classes)
 
     unknown = set(share_kinds) - set(MATCH_KINDS)
     if unknown:
         raise ValueError(f'share_kinds {sorted(unknown)} are not match kinds '
                          f'{MATCH_KINDS}')
-    aliases = dict(aliases or {})
-    unknown = set(aliases) - set(classes)
+    overrides = dict(overrides or {})
+    unknown = set(overrides) - set(classes)
     if unknown:
-        raise KeyError(f'aliases name datasets {sorted(unknown)} that have '
+        raise KeyError(f'overrides name datasets {sorted(unknown)} that have '
                        f'no classes ({sorted(classes)})')
-    taxonomy = taxonomy if taxonomy is not None else load_taxonomy()
+    graph = graph if graph is not None else load_concept_graph()
     mappings = {
-        name: map_classes(list(names), taxonomy, aliases.get(name))
+        name: map_classes(list(names), graph, name, overrides.get(name))
         for name, names in classes.items()
     }
     # concept -> the (dataset, class index) that may share it; a concept
     # that several classes of one dataset map to is left out for it.
     reasons: Dict[str, Dict[int, str]] = {name: {} for name in classes}
-    candidates: Dict[int, List[Tuple[str, int]]] = {}
+    candidates: Dict[str, List[Tuple[str, int]]] = {}
     for name, mapping in mappings.items():
-        by_concept: Dict[int, List[int]] = {}
+        by_concept: Dict[str, List[int]] = {}
         for match in mapping.matches:
             if match.concept_id is None:
                 reasons[name][match.index] = 'unmatched'
@@ -161,7 +163,7 @@ def share_label_columns(
                 names = [mapping.matches[i].name for i in indices]
                 for i in indices:
                     reasons[name][i] = (f'{len(indices)} classes {names} '
-                                        f'map to {taxonomy[cid].name!r}')
+                                        f'map to {graph[cid].name!r}')
             else:
                 candidates.setdefault(cid, []).append((name, indices[0]))
     concept_of = {}
@@ -170,13 +172,13 @@ def share_label_columns(
             concept_of.update({member: cid for member in members})
         else:
             name, index = members[0]
-            reasons[name][index] = (f'{taxonomy[cid].name!r} is in no other '
+            reasons[name][index] = (f'{graph[cid].name!r} is in no other '
                                     'dataset')
 
     columns: Dict[str, List[int]] = {}
     column_names: List[str] = []
-    shared: Dict[int, int] = {}
-    column_of_concept: Dict[int, int] = {}
+    shared: Dict[int, str] = {}
+    column_of_concept: Dict[str, int] = {}
     for name, names in classes.items():
         cols = []
         for index, class_name in enumerate(names):
@@ -188,7 +190,7 @@ def share_label_columns(
             if cid not in column_of_concept:
                 column_of_concept[cid] = len(column_names)
                 shared[len(column_names)] = cid
-                column_names.append(taxonomy[cid].name)
+                column_names.append(graph[cid].name)
             cols.append(column_of_concept[cid])
         columns[name] = cols
     return LabelColumns(columns, column_names, shared, mappings, reasons,
@@ -294,8 +296,9 @@ class MultiHeadClassifier(BaseModel):
         share_kinds (Sequence[str]): The match kinds that share a column.
             Defaults to ``('exact', 'synonym')``: a 'parent' match is a
             more general concept, not the same class, so it does not share.
-        aliases (dict, optional): Dataset name to its alias table for the
-            label system (class name -> concept name).
+        overrides (dict, optional): Dataset name to class name -> concept
+            id for the label system, over its own corrections (see
+            :func:`share_label_columns`).
         data_preprocessor (dict, optional): e.g.
             ``dict(type='ClsDataPreprocessor', ...)`` under mmpretrain's
             scope; None takes mmengine's ``BaseDataPreprocessor``.
@@ -312,7 +315,7 @@ class MultiHeadClassifier(BaseModel):
                  classes: Optional[Dict[str, Sequence[str]]] = None,
                  share_classes: bool = False,
                  share_kinds: Sequence[str] = DEFAULT_SHARE_KINDS,
-                 aliases: Optional[Dict[str, Dict[str, str]]] = None,
+                 overrides: Optional[Dict[str, Dict[str, str]]] = None,
                  data_preprocessor: Optional[dict] = None,
                  init_cfg: Optional[Union[dict, list]] = None):
         super().__init__(data_preprocessor=data_preprocessor,
@@ -324,8 +327,8 @@ class MultiHeadClassifier(BaseModel):
         if share_classes and self.classes is None:
             raise ValueError('share_classes maps class names onto the label '
                              'system: give classes (dataset -> names)')
-        if aliases and not share_classes:
-            raise ValueError('aliases are read by the label system only: '
+        if overrides and not share_classes:
+            raise ValueError('overrides are read by the label system only: '
                              'set share_classes=True or drop them')
         self.num_classes = {name: int(n) for name, n in heads.items()}
         self.share_classes = bool(share_classes)
@@ -338,7 +341,8 @@ class MultiHeadClassifier(BaseModel):
         self.label_columns: Optional[LabelColumns] = None
         if self.share_classes:
             self.heads = None
-            layout = share_label_columns(self.classes, share_kinds, aliases)
+            layout = share_label_columns(self.classes, share_kinds,
+                                         overrides)
             self.label_columns = layout
             self.shared_head = nn.Linear(in_channels, layout.num_columns)
             # Buffers, so that .to()/.cuda() move the indices with the
