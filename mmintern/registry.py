@@ -23,7 +23,7 @@ __all__ = [
     'register_model', 'register_dataset', 'register_metric',
     'register_evaluator', 'HOOKS', 'register_hook', 'TRANSFORMS',
     'register_transform', 'DATA_SAMPLERS', 'register_sampler', 'LOOPS',
-    'register_loop'
+    'register_loop', 'SEARCHERS', 'REWARDS'
 ]
 
 
@@ -45,6 +45,11 @@ LOOPS = _child(ROOT_LOOPS, 'mmintern.engine')
 EVALUATOR = _child(ROOT_EVALUATOR, 'mmintern.gvb.evaluation')
 TRANSFORMS = _child(ROOT_TRANSFORMS, 'mmintern.datasets.transforms')
 DATA_SAMPLERS = _child(ROOT_DATA_SAMPLERS, 'mmintern.datasets')
+# The architecture search's own (tools/search.py builds from them).
+SEARCHERS = Registry('searcher', scope='mmintern',
+                     locations=['mmintern.search'])
+REWARDS = Registry('search reward', scope='mmintern',
+                   locations=['mmintern.search'])
 
 
 def _registrar(root: Registry, child: Registry):
