@@ -21,7 +21,7 @@ one seed)::
 
     python tools/analysis_tools/gvb_mini_table.py --seeds 0 1 2 \\
         --intern-checkpoint \\
-        work_dirs/intern_demo/up-g_metanet-b1_multitask/iter_200.pth
+        work_dirs/intern_demo/up-g_metanet-b1_multitask/iter_20.pth
 """
 import argparse
 import json
@@ -40,7 +40,8 @@ BACKBONES = (
 )
 INTERN = ('MetaNet-B1 Up-G <- INTERN stages',
           'configs/gvb/backbones/up-g_metanet-b1.py')
-DEFAULT_INTERN = 'work_dirs/intern_demo/up-g_metanet-b1_multitask/iter_200.pth'
+# What make intern-demo writes (its stages run 20 iterations).
+DEFAULT_INTERN = 'work_dirs/intern_demo/up-g_metanet-b1_multitask/iter_20.pth'
 
 
 def parse_args(argv=None):
