@@ -40,6 +40,7 @@ from dataclasses import dataclass, field
 from typing import Dict, List, Optional, Sequence, Tuple
 
 from .graph import ConceptGraph, load_concept_graph, normalize_name
+
 # Oxford Flowers-102, labels 1-102 in order (the dataset ships no names;
 # these are the names of the dataset page's category list).
 FLOWERS102_CLASSES = (
@@ -101,7 +102,7 @@ OVERRIDES: Dict[str, Dict[str, str]] = {
         'tvmonitor': 'n04405907',  # television receiver (no such lemma)
         'pottedplant': 'n13083023',  # houseplant
         'diningtable': 'n03201208',  # dining table (run together)
-        'motorbike': 'n03790512',  # motorcycle (motorbike is a moped)
+        'motorbike': 'n03790512',  # motorcycle (WordNet's is a minibike)
     },
     'coco': {
         'mouse': 'n03793489',  # the computer mouse, not the rodent
@@ -144,12 +145,15 @@ OVERRIDES['caltech101'] = {'BACKGROUND_Google': 'n05933834'}
 # WordNet lacks, where no name rule finds it (breeds, typos, run-together
 # names).
 PLACED: Dict[str, Dict[str, str]] = {
-    'pets': {  # Oxford-IIIT Pets: cat breeds capitalised, dogs not
-        **{cat: 'n02121808' for cat in (  # domestic cat: 'Maine Coon' is
-            'Bengal', 'Birman', 'Bombay', 'British_Shorthair',  # no coon,
+    # Oxford-IIIT Pets names cat breeds capitalised, dogs not. The head
+    # noun rule would make a Maine Coon a raccoon and a Russian Blue a
+    # butterfly: the cats go under domestic cat, the dogs under dog.
+    'pets': {
+        **{cat: 'n02121808' for cat in (
+            'Bengal', 'Birman', 'Bombay', 'British_Shorthair',
             'Egyptian_Mau', 'Maine_Coon', 'Ragdoll', 'Russian_Blue',
-            'Sphynx')},  # 'Russian Blue' no butterfly
-        **{dog: 'n02084071' for dog in (  # dog
+            'Sphynx')},
+        **{dog: 'n02084071' for dog in (
             'german_shorthaired', 'havanese', 'leonberger', 'shiba_inu')},
     },
     'resisc45': {
