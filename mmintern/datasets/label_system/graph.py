@@ -18,12 +18,10 @@ import gzip
 import json
 import os.path as osp
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Dict, Iterable, Iterator, List, Optional, Set, Tuple
 
 DEFAULT_GRAPH_FILE = osp.join(osp.dirname(__file__), 'gvd_concepts.json.gz')
-# WordNet's root noun synset, 'entity'.
-ROOT_ID = 'n00001740'
 FORMAT = 'mmintern-gvd-concepts/1'
 
 
@@ -44,7 +42,16 @@ class Concept:
     lemmas: Tuple[str, ...]
     parents: Tuple[str, ...] = ()
     gloss: str = ''
-    senses: Tuple[int, ...] = field(default=())
+    senses: Tuple[int, ...] = ()
+
+    def __post_init__(self):
+        if not self.lemmas:
+            raise ValueError(f'concept {self.id} has no lemma')
+        if not self.senses:  # an addition's own names
+            object.__setattr__(self, 'senses', (0, ) * len(self.lemmas))
+        if len(self.senses) != len(self.lemmas):
+            raise ValueError(f'concept {self.id}: {len(self.lemmas)} lemmas '
+                             f'but {len(self.senses)} sense numbers')
 
     @property
     def name(self) -> str:
@@ -169,8 +176,8 @@ class ConceptGraph:
 
     @property
     def root(self) -> Concept:
-        return self._concepts[ROOT_ID] if ROOT_ID in self._concepts else \
-            next(c for c in self._concepts.values() if not c.parents)
+        """The concept without parents ('entity' in WordNet)."""
+        return next(c for c in self if not c.parents)
 
     @property
     def additions(self) -> List[Concept]:
