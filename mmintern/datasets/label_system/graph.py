@@ -9,9 +9,10 @@ ImageNet uses), with hypernym edges (a DAG: a noun may have two parents),
 plus the concepts WordNet lacks, keyed ``mmintern:<dataset>/<name>``, each
 under WordNet parents.
 
-:class:`ConceptGraph` loads ``gvd_concepts.json.gz`` (package data, written
-by ``tools/dataset_converters/build_gvd_taxonomy.py`` from WordNet's
-files; do not edit it by hand). At run time no WordNet package is needed.
+:class:`ConceptGraph` loads ``gvd_concepts.json.gz`` (package data that
+``tools/setup_env.sh`` builds at install with
+``tools/dataset_converters/build_gvd_taxonomy.py`` from WordNet's files;
+generated, not kept in git). At run time no WordNet package is needed.
 WordNet's licence is ``WORDNET_LICENSE`` beside the data file.
 """
 import gzip
@@ -116,8 +117,9 @@ class ConceptGraph:
         """Load a graph file written by the build tool (gzip'd JSON)."""
         if not osp.isfile(path):
             raise FileNotFoundError(
-                f'no concept graph at {path}: it is package data, written by '
-                'tools/dataset_converters/build_gvd_taxonomy.py')
+                f'no concept graph at {path}: tools/setup_env.sh builds it '
+                '(or run python tools/dataset_converters/'
+                'build_gvd_taxonomy.py --out PATH)')
         with gzip.open(path, 'rt', encoding='utf-8') as f:
             data = json.load(f)
         if data.get('format') != FORMAT:
