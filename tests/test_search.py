@@ -1,17 +1,25 @@
-"""GV-A search: the space as decisions, PPO and random search on a
-synthetic reward with a known optimum, the cost constraint, resume."""
+"""GV-A search: the space as decisions; PPO, random and TPE search on a
+synthetic reward with a known optimum; the cost constraint; resume; the
+proxy accuracy as one training run per candidate; tools/search.py and its
+plot."""
+import dataclasses
 import itertools
 import json
+import os.path as osp
+import sys
 
 import pytest
 import torch
+from mmengine.config import Config
 
+from _utils import REPO, config_path, needs_data
 from mmintern.models.backbones import MetaNet
 from mmintern.models.backbones.metanet_archs import METANET_ARCHS
 from mmintern.registry import REWARDS, SEARCHERS
-from mmintern.search import (LOG_NAME, MetaNetSpace, MnasReward,
-                             PPOSearcher, RandomSearcher, StageOptions,
-                             read_log, run_search)
+from mmintern.search import (LOG_NAME, DistillProbeAccuracy, MetaNetSpace,
+                             MnasReward, PPOSearcher, RandomSearcher,
+                             StageOptions, TPESearcher, read_log, run_search)
+from mmintern.search.searchers import nearest_allowed
 
 
 def tiny_space():
@@ -76,8 +84,25 @@ def test_metanet_b1_is_a_point_of_the_default_space():
     space = MetaNetSpace()
     vector = space.encode(METANET_ARCHS['b1'])
     assert space.decode(vector) == METANET_ARCHS['b1']
-    assert space.size == 1251246735360  # the DP count, by construction
+    assert space.size == 1344122781696  # the DP count, by construction
     assert space.num_decisions == 30
+
+
+def test_only_attention_needs_whole_heads():
+    space = dataclasses.replace(tiny_space(), head_dim=48)
+    conv = [0, 0, 0, 0, 0] + [0, 0, 0, 0, 0]  # ... stage 1 MBConv at 32
+    # The mixer at width 64, not a multiple of 48: a valid network.
+    cfg = space.decode(conv + [2, 0, 1, 0, 0])
+    assert (cfg.stages[2].block, cfg.stages[2].width) == ('mixer', 64)
+    model = MetaNet(arch=cfg.to_dict(), out_indices=(2, )).eval()
+    with torch.no_grad():
+        assert model(torch.zeros(1, 3, 64, 64))[0].shape == (1, 64, 8, 8)
+    # XCA at 64 is not whole heads; at 48, its first block takes 32.
+    with pytest.raises(ValueError, match='xca at width 64'):
+        space.decode(conv + [1, 0, 1, 0, 0])
+    with pytest.raises(ValueError, match='takes width 32'):
+        space.decode(conv + [1, 0, 0, 0, 0])
+    assert space.decode([0] * 7 + [1] + [0] * 2 + [1, 0, 0, 0, 0])
 
 
 def test_decisions_and_config_round_trip_and_build():
@@ -128,9 +153,30 @@ def test_ppo_finds_the_optimum_and_beats_random_search(tmp_path):
     assert all(p > r for p, r in zip(ppo, rand)), (ppo, rand)
 
 
+def test_tpe_proposes_valid_networks_deterministically():
+    assert nearest_allowed(3, [0, 2, 4]) == 2  # the lower of two as close
+    assert nearest_allowed(5, [1, 2]) == 2
+    space = MetaNetSpace()
+    reward = Hamming(space.encode(METANET_ARCHS['b1']))
+    runs = []
+    for _ in range(2):
+        searcher, asked = TPESearcher(space, seed=3), []
+        for _ in range(14):  # past the 10 random start-up suggestions
+            vector = searcher.ask()
+            space.decode(vector)  # valid, or ValueError
+            searcher.tell(vector, reward(None, vector)['reward'])
+            asked.append(vector)
+        runs.append(asked)
+    assert runs[0] == runs[1]
+    assert len({tuple(v) for v in runs[0]}) > 1
+    with pytest.raises(ValueError, match='but asked'):
+        searcher.ask()
+        searcher.tell([0] * space.num_decisions, 0.)
+
+
 def test_searchers_are_registered():
     space = tiny_space()
-    for name in ('PPOSearcher', 'RandomSearcher'):
+    for name in ('PPOSearcher', 'RandomSearcher', 'TPESearcher'):
         searcher = SEARCHERS.build(dict(type=name, seed=1),
                                    default_args=dict(space=space))
         assert valid(space, searcher.ask())
@@ -172,16 +218,19 @@ def test_mnas_reward_and_the_cost_constraint(tmp_path):
     assert _CountingAccuracy.calls - calls == len(entries) - len(beyond)
 
 
-def test_macs_cost_matches_the_flops_tool():
-    from mmengine.analysis import get_model_complexity_info
+def test_macs_cost_grows_with_the_network_and_the_input():
     from mmintern.search import MACsCost
-    cfg = METANET_ARCHS['b1']
-    cost = MACsCost(input_size=64)(cfg)
-    model = MetaNet(arch='b1', out_indices=(6, )).eval()
-    expected = get_model_complexity_info(model, input_shape=(3, 64, 64),
-                                         show_table=False,
-                                         show_arch=False)['flops']
-    assert cost == expected > 0
+    space = MetaNetSpace()
+    b1 = space.encode(METANET_ARCHS['b1'])
+    deeper = list(b1)
+    deeper[28] += 1  # stage 5: 6 -> 8 blocks
+    small, large = MACsCost(input_size=64), MACsCost(input_size=128)
+    b1_small = small(space.decode(b1))
+    assert small(space.decode(deeper)) > b1_small > 0
+    # Convolutions scale with the pixels: 4x the MACs at twice the side,
+    # to within the stride-32 stage's rounding of the map.
+    assert large(space.decode(b1)) / b1_small == pytest.approx(4, rel=0.1)
+    assert small(space.decode(b1)) == b1_small  # cached, same number
 
 
 # ----------------------------------------------------------------- resume
@@ -212,3 +261,115 @@ def test_killed_search_resumes_to_the_uninterrupted_log(tmp_path):
         run_search(space, PPOSearcher(space, seed=5), reward, 40,
                    str(tmp_path / 'killed'), report=None)
     assert json.loads(path.read_text().splitlines()[0])['step'] == 0
+
+
+def test_tpe_search_resumes_to_the_uninterrupted_log(tmp_path):
+    space = MetaNetSpace()
+    reward = Hamming(space.encode(METANET_ARCHS['b1']))
+    run_search(space, TPESearcher(space, seed=1), reward, 14,
+               str(tmp_path / 'whole'), report=None)
+    run_search(space, TPESearcher(space, seed=1), reward, 11,
+               str(tmp_path / 'killed'), report=None)
+    run_search(space, TPESearcher(space, seed=1), reward, 14,
+               str(tmp_path / 'killed'), report=None)
+    strip = [[{k: v for k, v in e.items() if k != 'seconds'}
+              for e in read_log(str(tmp_path / w / LOG_NAME))]
+             for w in ('whole', 'killed')]
+    assert strip[0] == strip[1]
+
+
+# ------------------------------------------------------------ proxy task
+@needs_data('tiny_imagenet', 'train')
+def test_proxy_accuracy_is_one_training_run_per_candidate(tmp_path):
+    """DistillProbeAccuracy on the real proxy config, shrunk to 2 steps and
+    a 2-class probe: one tools/train.py run writes probe.json; the same
+    architecture again reads it without running; a failed run is named."""
+    proxy = config_path('search', '_base_', 'proxy_distill_tinyimagenet.py')
+    small = tmp_path / 'proxy.py'
+    small.write_text(f"""_base_ = [{proxy!r}]
+classes = ['n01443537', 'n01784675']
+probe = dict(_base_.probe_set, classes=classes,
+             folders={{c: c + '/images' for c in classes}})
+custom_hooks = [dict(
+    type='LinearProbeHook',
+    fit_dataloader=dict(batch_size=50, dataset=dict(probe, part=0)),
+    eval_dataloader=dict(batch_size=50, dataset=dict(probe, part=1)))]
+train_cfg = dict(max_iters=2)
+default_hooks = dict(checkpoint=dict(interval=2))
+train_dataloader = dict(batch_size=2, num_workers=0, persistent_workers=False,
+                        dataset=dict(indices=4))
+""")
+    space = MetaNetSpace()
+    b1 = space.encode(METANET_ARCHS['b1'])
+    proxy = DistillProbeAccuracy(str(small), str(tmp_path / 'runs'))
+    accuracy = proxy(space.decode(b1), b1)
+    run = tmp_path / 'runs' / '-'.join(map(str, b1))
+    result = json.loads((run / 'probe.json').read_text())
+    assert accuracy == result['top1'] and 0 <= accuracy <= 1
+    assert (result['num_fit'], result['num_eval'], result['dim']) == \
+        (100, 100, 192)  # 2 classes x 50 + 50; B1's stride-32 width
+    assert (run / 'iter_2.pth').is_file()
+    candidate = Config.fromfile(str(run / 'candidate.py'))
+    assert MetaNet.parse_arch(candidate.model.backbone.arch) == \
+        METANET_ARCHS['b1']
+    # Proposed again: read, not run (a run would fail with this command).
+    again = DistillProbeAccuracy(str(small), str(tmp_path / 'runs'),
+                                 command='false')
+    assert again(space.decode(b1), b1) == accuracy
+    failing = DistillProbeAccuracy(
+        str(small), str(tmp_path / 'failing'),
+        command='{python} -c "import sys; sys.exit(3)"')
+    with pytest.raises(RuntimeError, match='ended with code 3'):
+        failing(space.decode(b1), b1)
+    with pytest.raises(FileNotFoundError, match='no proxy task config'):
+        DistillProbeAccuracy('configs/search/missing.py', str(tmp_path))
+
+
+# ------------------------------------------------------------------ tools
+@REWARDS.register_module(force=True)
+class _B1Likeness:
+    """Accuracy: the share of decisions equal to MetaNet-B1's."""
+
+    def __call__(self, cfg, decisions):
+        space = MetaNetSpace()
+        return Hamming(space.encode(METANET_ARCHS['b1']))(
+            cfg, decisions)['reward']
+
+
+def test_search_tool_writes_the_best_network_as_a_config(tmp_path, capsys):
+    sys.path.insert(0, osp.join(REPO, 'tools'))
+    sys.path.insert(0, osp.join(REPO, 'tools', 'analysis_tools'))
+    import plot_search
+    import search
+    for name, seed in (('PPOSearcher', 0), ('PPOSearcher', 1),
+                       ('RandomSearcher', 0)):
+        real = f'{name[:-8].lower()}_metanet-b1-macs_tinyimagenet.py'
+        config = tmp_path / real  # the real config, a cheap accuracy
+        config.write_text(
+            f"_base_ = [{config_path('search', real)!r}]\n"
+            "budget = 12\n"
+            "reward = dict(accuracy=dict(_delete_=True, type='_B1Likeness'),"
+            "\n              cost=dict(input_size=32))\n")
+        work = tmp_path / f'{name}{seed}'
+        assert search.main([str(config), '--work-dir', str(work), '--seed',
+                            str(seed)]) == 0
+        best = json.loads((work / 'best.json').read_text())
+        entries = read_log(str(work / LOG_NAME))
+        assert len(entries) == 12
+        assert best['reward'] == max(e['reward'] for e in entries)
+        searched = Config.fromfile(str(work / 'metanet-searched.py'))
+        model = MetaNet(**{k: v for k, v in searched.model.backbone.items()
+                           if k != 'type'})
+        assert json.loads(json.dumps(model.arch.to_dict())) == best['arch']
+    out = capsys.readouterr().out
+    assert 'evaluations in a space of 1,344,122,781,696 networks' in out
+
+    assert plot_search.main([str(tmp_path / w) for w in
+                             ('PPOSearcher0', 'PPOSearcher1',
+                              'RandomSearcher0')] +
+                            ['--out', str(tmp_path / 'plot.png')]) == 0
+    table = capsys.readouterr().out
+    assert '| PPOSearcher | 2 |' in table and '| RandomSearcher | 1 |' in table
+    assert (tmp_path / 'plot.png').stat().st_size > 0
+    with pytest.raises(ValueError, match='two work dirs of PPOSearcher'):
+        plot_search.main([str(tmp_path / 'PPOSearcher0')] * 2)

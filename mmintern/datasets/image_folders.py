@@ -102,17 +102,18 @@ def class_folder_images(root: str, folders: Sequence[str],
 
     Args:
         root (str): The folder holding one folder per class.
-        folders (Sequence[str]): The class folders to read.
+        folders (Sequence[str]): The class folders to read, relative to
+            ``root`` (a nested one too: Tiny ImageNet's ``<wnid>/images``).
         what (str): What ``root`` holds, for the messages.
 
     Raises:
         FileNotFoundError: When ``root`` is missing, or lacks a folder of
             ``folders`` (all missing ones named, with what is there).
     """
-    present = set(class_folders(root, what))
-    missing = [f for f in folders if f not in present]
+    present = class_folders(root, what)
+    missing = [f for f in folders if not osp.isdir(osp.join(root, f))]
     if missing:
         raise FileNotFoundError(
             f'{root} lacks the class folders {missing}: expected {what}; it '
-            f'has {sorted(present)}')
+            f'has {present}')
     return {f: list_images(osp.join(root, f)) for f in folders}

@@ -60,7 +60,7 @@ def run_search(space, searcher, reward, budget: int, work_dir: str,
     if logged:
         report(f'[search] resuming: replaying {len(logged)} logged '
                'candidates')
-    entries, best = [], None
+    entries = []
     for step in range(budget):
         decisions = searcher.ask()
         if step < len(logged):
@@ -82,9 +82,8 @@ def run_search(space, searcher, reward, budget: int, work_dir: str,
                 os.fsync(f.fileno())
         searcher.tell(decisions, entry['reward'])
         entries.append(entry)
-        if best is None or entry['reward'] > best['reward']:
-            best = entry
         if step >= len(logged):
+            best = best_entry(entries)
             report(f'[search {step + 1}/{budget}] reward {entry["reward"]:.4f}'
                    f' cost {entry["cost"]:.4g}  best {best["reward"]:.4f} '
                    f'(step {best["step"] + 1})')

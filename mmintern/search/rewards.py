@@ -6,8 +6,16 @@ it; MnasNet's soft constraint is ``alpha = beta = -0.07``, its hard one
 ``alpha = 0, beta = -1``. A network over ``max_ratio`` x the target gets
 reward 0 and is not trained at all (the expensive part). Its parts are
 built from this registry: a cost (:class:`MACsCost`, :class:`LatencyCost`)
-and an accuracy proxy.
+and an accuracy proxy (:class:`DistillProbeAccuracy`).
 """
+import json
+import os
+import os.path as osp
+import pprint
+import shlex
+import statistics
+import subprocess
+import sys
 import time
 from typing import Dict, Optional, Sequence
 
@@ -69,7 +77,7 @@ class LatencyCost:
                         times.append(time.perf_counter() - start)
         finally:
             torch.set_num_threads(before)
-        return sorted(times)[len(times) // 2]
+        return statistics.median(times)
 
 
 @REWARDS.register_module()
@@ -107,3 +115,72 @@ class MnasReward:
         accuracy = float(self.accuracy(cfg, decisions))
         w = self.alpha if ratio <= 1 else self.beta
         return dict(reward=accuracy * ratio**w, cost=cost, accuracy=accuracy)
+
+
+ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
+TRAIN_COMMAND = '{python} {root}/tools/train.py {config} --work-dir ' \
+    '{work_dir} --resume'
+
+
+@REWARDS.register_module()
+class DistillProbeAccuracy:
+    """The proxy accuracy of a network: one ``tools/train.py`` run of
+    ``config`` with the network as its student, which ends with the
+    ``LinearProbeHook`` top-1 in ``probe.json``
+    (``configs/search/_base_/proxy_distill_tinyimagenet.py``).
+
+    Each candidate is its own run in ``<work_dir>/<decisions>/``: the config
+    written there (``candidate.py``: ``config`` with
+    ``model.backbone.arch`` set), its log (``run.log``) and checkpoints. A
+    run that has written ``probe.json`` is not run again (an architecture
+    the searcher proposes twice, or a resumed search); one that was killed
+    resumes from its last checkpoint (``--resume``).
+
+    Args:
+        config (str): The proxy task, relative to the repository root or
+            absolute.
+        work_dir (str): The folder of the candidate runs; ``tools/search.py``
+            sets ``<search work dir>/candidates``.
+        command (str): How a run is launched, formatted with ``python``,
+            ``root`` (the repository), ``config`` and ``work_dir``; it must
+            return when the run has ended. The default runs it here; on a
+            cluster, e.g. ``'srun -p PART --gres=gpu:1 {python}
+            {root}/tools/train.py {config} --work-dir {work_dir} --resume
+            --launcher slurm'``.
+    """
+
+    def __init__(self, config: str, work_dir: str,
+                 command: str = TRAIN_COMMAND):
+        self.config = config if osp.isabs(config) else osp.join(ROOT, config)
+        if not osp.isfile(self.config):
+            raise FileNotFoundError(f'no proxy task config at {self.config}')
+        self.work_dir, self.command = work_dir, command
+
+    def __call__(self, cfg: MetaNetCfg, decisions: Sequence[int]) -> float:
+        from mmintern.engine.hooks.linear_probe_hook import PROBE_FILE
+        run_dir = osp.abspath(osp.join(self.work_dir,
+                                       '-'.join(map(str, decisions))))
+        result = osp.join(run_dir, PROBE_FILE)
+        if not osp.isfile(result):
+            os.makedirs(run_dir, exist_ok=True)
+            config = osp.join(run_dir, 'candidate.py')
+            arch = dict(_delete_=True, **cfg.to_dict())
+            with open(config, 'w', encoding='utf-8') as f:
+                f.write(f'_base_ = [{self.config!r}]\n'
+                        f'model = dict(backbone=dict(arch=\n'
+                        f'{pprint.pformat(arch, sort_dicts=False)}))\n')
+            command = self.command.format(
+                python=shlex.quote(sys.executable), root=shlex.quote(ROOT),
+                config=shlex.quote(config), work_dir=shlex.quote(run_dir))
+            log = osp.join(run_dir, 'run.log')
+            with open(log, 'a', encoding='utf-8') as f:
+                code = subprocess.call(shlex.split(command), stdout=f,
+                                       stderr=subprocess.STDOUT, cwd=ROOT)
+            if code != 0 or not osp.isfile(result):
+                with open(log, encoding='utf-8') as f:
+                    tail = ''.join(f.readlines()[-15:])
+                raise RuntimeError(
+                    f'the proxy run of {decisions} ended with code {code} '
+                    f'and no {PROBE_FILE}; {log} ends:\n{tail}')
+        with open(result, encoding='utf-8') as f:
+            return float(json.load(f)['top1'])

@@ -5,14 +5,19 @@ replaying its log (:func:`mmintern.search.run_search`).
 
 - :class:`PPOSearcher`: INTERN's searcher, proximal policy optimisation.
   An architecture is a one-step episode (the whole vector is the action,
-  its reward the return), so the value baseline has no state to read: it
-  is one learned scalar, the critic of a constant state. The policy is
+  its reward the return) from one constant state, so the value baseline
+  has no state to read: it is the expected reward, estimated by the
+  batch's mean. (A learned scalar critic, as stable-baselines3's PPO would
+  fit, is subtracted and then cancelled exactly by its normalisation of
+  the advantages, so none is kept.) The policy is
   :class:`~mmintern.search.policy.FactoredPolicy`. It is written here
   rather than taken from stable-baselines3: SB3's PPO takes a
   ``MultiDiscrete`` action but no per-prefix masks, and without them the
   constraints of the space would turn most samples into invalid networks.
 - :class:`RandomSearcher`: the baseline, each decision uniform over the
   options its prefix allows.
+- :class:`TPESearcher`: the model-based baseline, Optuna's tree-structured
+  Parzen estimator over the same decisions.
 """
 from typing import List, Sequence
 
@@ -24,7 +29,8 @@ from .policy import FactoredPolicy
 
 @SEARCHERS.register_module()
 class RandomSearcher:
-    """Uniform over the allowed options, decision by decision.
+    """Uniform over the allowed options, decision by decision: the policy
+    PPO starts from (zero logits), never updated.
 
     Args:
         space: the search space.
@@ -32,17 +38,11 @@ class RandomSearcher:
     """
 
     def __init__(self, space, seed: int = 0):
-        self.space = space
+        self.policy = FactoredPolicy(space)
         self.generator = torch.Generator().manual_seed(seed)
 
     def ask(self) -> List[int]:
-        vector: List[int] = []
-        for _ in range(self.space.num_decisions):
-            allowed = self.space.allowed(vector)
-            pick = torch.randint(len(allowed), (1, ),
-                                 generator=self.generator)
-            vector.append(allowed[int(pick)])
-        return vector
+        return self.policy.sample(self.generator)
 
     def tell(self, vector: Sequence[int], reward: float) -> None:
         pass
@@ -53,33 +53,31 @@ class PPOSearcher:
     """PPO over architectures, one step per episode.
 
     After every ``batch_size`` rewards, ``epochs`` passes of Adam over the
-    batch minimise PPO's clipped surrogate with advantages ``reward -
-    value`` (normalised in the batch), plus ``value_weight`` x the value's
-    squared error and minus ``entropy_weight`` x the policy's entropy.
+    batch minimise PPO's clipped surrogate minus ``entropy_weight`` x the
+    policy's entropy, with advantages ``(reward - value) / std``: the value
+    and the spread are the batch's mean and standard deviation of the
+    rewards.
 
     Args:
         space: the search space.
         seed (int): The sampling seed.
         batch_size (int): Architectures per policy update.
         epochs (int): Passes over each batch.
-        lr (float): Adam's learning rate for the logits and the value.
+        lr (float): Adam's learning rate for the logits.
         clip (float): PPO's ratio clip epsilon.
         entropy_weight (float): The entropy bonus.
-        value_weight (float): The value loss weight.
     """
 
     def __init__(self, space, seed: int = 0, batch_size: int = 8,
                  epochs: int = 8, lr: float = 0.1, clip: float = 0.2,
-                 entropy_weight: float = 0.01, value_weight: float = 0.5):
+                 entropy_weight: float = 0.01):
         self.space = space  # the policy starts uniform: zero logits
         self.policy = FactoredPolicy(space)
-        self.value = torch.nn.Parameter(torch.zeros(()))
-        self.optimizer = torch.optim.Adam(
-            list(self.policy.parameters()) + [self.value], lr=lr)
+        self.optimizer = torch.optim.Adam(self.policy.parameters(), lr=lr)
         self.generator = torch.Generator().manual_seed(seed)
         self.batch_size, self.epochs = batch_size, epochs
         self.clip = clip
-        self.entropy_weight, self.value_weight = entropy_weight, value_weight
+        self.entropy_weight = entropy_weight
         self.batch: List[tuple] = []
         self.updates = 0
 
@@ -102,16 +100,14 @@ class PPOSearcher:
                       for v, _, _ in self.batch]
             log_probs = torch.stack([lp for lp, _ in scored])
             entropy = torch.stack([e for _, e in scored]).mean()
-            advantage = rewards - self.value.detach()
-            if len(self.batch) > 1 and advantage.std() > 0:
-                advantage = (advantage - advantage.mean()) / advantage.std()
+            advantage = rewards - rewards.mean()
+            if len(self.batch) > 1 and rewards.std() > 0:
+                advantage = advantage / rewards.std()
             ratio = (log_probs - old).exp()
             surrogate = torch.min(
                 ratio * advantage,
                 ratio.clamp(1 - self.clip, 1 + self.clip) * advantage)
-            loss = -surrogate.mean() \
-                + self.value_weight * ((self.value - rewards)**2).mean() \
-                - self.entropy_weight * entropy
+            loss = -surrogate.mean() - self.entropy_weight * entropy
             self.optimizer.zero_grad()
             loss.backward()
             self.optimizer.step()
@@ -120,3 +116,63 @@ class PPOSearcher:
     def best(self) -> List[int]:
         """The policy's most probable architecture."""
         return self.policy.best()
+
+
+def nearest_allowed(option: int, allowed: Sequence[int]) -> int:
+    """The allowed option closest in index to ``option`` (the lower of two
+    as close)."""
+    return min(allowed, key=lambda a: (abs(a - option), a))
+
+
+@SEARCHERS.register_module()
+class TPESearcher:
+    """Optuna's TPE over the decisions, through its ask-and-tell interface.
+
+    Optuna needs every decision's options fixed in advance, so it suggests
+    from all of a decision's options, and one the prefix does not allow is
+    replaced by the nearest allowed one (:func:`nearest_allowed`). TPE is
+    told the reward of what it suggested: the replacement is a fixed part
+    of the objective it models, and no evaluation is spent on an invalid
+    network.
+
+    Args:
+        space: the search space.
+        seed (int): TPE's seed.
+        n_startup_trials (int): Random suggestions before TPE models the
+            rewards (Optuna's default, 10).
+    """
+
+    def __init__(self, space, seed: int = 0, n_startup_trials: int = 10):
+        try:
+            import optuna
+        except ImportError as e:
+            raise ImportError('TPESearcher needs optuna: pip install -r '
+                              'requirements/optional.txt') from e
+        optuna.logging.set_verbosity(optuna.logging.WARNING)
+        self.space = space
+        self.study = optuna.create_study(
+            direction='maximize',
+            sampler=optuna.samplers.TPESampler(
+                seed=seed, n_startup_trials=n_startup_trials))
+        self.pending = None
+
+    def ask(self) -> List[int]:
+        if self.pending is not None:
+            raise RuntimeError('tell() the reward of the last ask() first')
+        trial = self.study.ask()
+        vector: List[int] = []
+        for i in range(self.space.num_decisions):
+            option = trial.suggest_categorical(
+                self.space.decision_name(i),
+                list(range(len(self.space.options(i)))))
+            vector.append(nearest_allowed(option,
+                                          self.space.allowed(vector)))
+        self.pending = (trial, vector)
+        return list(vector)
+
+    def tell(self, vector: Sequence[int], reward: float) -> None:
+        trial, asked = self.pending
+        if list(vector) != asked:
+            raise ValueError(f'told {list(vector)}, but asked {asked}')
+        self.study.tell(trial, float(reward))
+        self.pending = None

@@ -13,9 +13,10 @@ The constraints are the family's:
   a stride-1 stage has no down-sampler of its own (``'block'`` only);
 - convolution stages (MBConv, FusedMBConv) come before token stages (MHSA,
   XCA, mixer): once a stage is a token stage, every later one is;
-- attention needs whole heads: a token stage's width, and the width
-  entering it when its first block carries the stride, and the width of an
-  attention down-sampler (LG-DSM, G-DSM), are multiples of ``head_dim``.
+- attention needs whole heads: an attention stage's (MHSA, XCA) width, and
+  the width entering it when its first block carries the stride, and the
+  width of an attention down-sampler (LG-DSM, G-DSM), are multiples of
+  ``head_dim``; the mixer (windowed token MLPs) takes any width.
 """
 import itertools
 from dataclasses import dataclass, field
@@ -29,6 +30,9 @@ from mmintern.models.backbones.metanet_arch import (BLOCK_TYPES,
 FIELDS = ('block', 'downsampler', 'width', 'depth', 'expansion')
 CONV_BLOCKS = ('mbconv', 'fused_mbconv')
 TOKEN_BLOCKS = ('mhsa', 'xca', 'mixer')
+# The blocks and down-samplers with attention heads, whose widths must be
+# whole heads (the mixer mixes tokens in windows: any width).
+ATTENTION_BLOCKS = ('mhsa', 'xca')
 ATTENTION_DSMS = ('lg_dsm', 'g_dsm')
 
 
@@ -56,13 +60,15 @@ class StageOptions:
                              "downsamplers must be ('block',)")
         for name in ('widths', 'depths', 'expansions', 'blocks',
                      'downsamplers'):
-            values = getattr(self, name)
+            # Tuples: the space is hashed (its counts are cached).
+            values = tuple(getattr(self, name))
+            object.__setattr__(self, name, values)
             if not values or len(set(values)) != len(values):
                 raise ValueError(f'{name} must be distinct options, got '
                                  f'{values}')
 
     def options(self, name: str) -> tuple:
-        return getattr(self, name + 's') if name != 'depth' else self.depths
+        return getattr(self, name + 's')
 
 
 @dataclass(frozen=True)
@@ -94,9 +100,8 @@ class MetaNetSpace:
         cfg = dict(cfg)
         if 'stages' in cfg:
             cfg['stages'] = tuple(
-                s if isinstance(s, StageOptions) else StageOptions(
-                    **{k: tuple(v) if isinstance(v, (list, tuple)) else v
-                       for k, v in s.items()}) for s in cfg['stages'])
+                s if isinstance(s, StageOptions) else StageOptions(**s)
+                for s in cfg['stages'])
         return cls(**cfg)
 
     # ---------------------------------------------------------- decisions
@@ -183,9 +188,10 @@ class MetaNetSpace:
         hd = self.head_dim
         if token and block in CONV_BLOCKS:
             return f'{block} after a token stage (conv stages come first)'
-        if block in TOKEN_BLOCKS and width % hd:
+        if block in ATTENTION_BLOCKS and width % hd:
             return f'{block} at width {width}, not a multiple of head_dim {hd}'
-        if block in TOKEN_BLOCKS and downsampler == 'block' and width_in % hd:
+        if (block in ATTENTION_BLOCKS and downsampler == 'block'
+                and width_in % hd):
             return (f'{block} whose first block takes width {width_in}, not a '
                     f'multiple of head_dim {hd}')
         if downsampler in ATTENTION_DSMS and width % hd:

@@ -1,10 +1,12 @@
 from .freeze_schedule_hook import FreezeScheduleHook
 from .frozen_backbone_hook import FrozenBackboneHook
+from .linear_probe_hook import LinearProbeHook
 from .load_stage_checkpoint_hook import LoadStageCheckpointHook
 from .rng_state_hook import TorchRNGStateHook
 from .switch_loss_hook import SwitchLossHook
 
 __all__ = [
-    'FrozenBackboneHook', 'FreezeScheduleHook', 'LoadStageCheckpointHook',
+    'FrozenBackboneHook', 'FreezeScheduleHook', 'LinearProbeHook',
+    'LoadStageCheckpointHook',
     'SwitchLossHook', 'TorchRNGStateHook'
 ]

@@ -1,0 +1,112 @@
+"""Search MetaNet's space for an architecture: a searcher, a reward, a budget.
+
+The config names the space (``space``: ``MetaNetSpace`` arguments, empty for
+MetaNet-B1's neighbourhood), the searcher (``searcher``: a SEARCHERS type),
+the reward (``reward``: a REWARDS type) and ``budget``, the number of
+evaluated candidates. Every candidate is appended to
+``<work dir>/candidates.jsonl``; run the same command again to resume a
+killed search (it replays the log and goes on). At the end the best
+candidate is written out as ``best.json`` and as a MetaNet config,
+``metanet-searched.py``, that mmpretrain / mmdet / mmseg configs use like
+``configs/metanet/metanet-b4-dsm_8xb128_in1k.py``.
+
+Example:
+    python tools/search.py configs/search/ppo_metanet-b1-macs_tinyimagenet.py \
+        --seed 0 --work-dir work_dirs/search/ppo_seed0
+"""
+import argparse
+import inspect
+import json
+import os
+import os.path as osp
+import pprint
+import sys
+
+from mmengine.config import Config, DictAction
+
+ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
+if ROOT not in sys.path:
+    sys.path.insert(0, ROOT)
+
+import mmintern  # noqa: F401,E402
+from mmintern.registry import REWARDS, SEARCHERS  # noqa: E402
+from mmintern.search import (LOG_NAME, MetaNetSpace, best_entry,  # noqa: E402
+                             run_search)
+
+# The MetaNet config a searched architecture is written onto: the B1
+# ImageNet recipe, whose 1280-d head and schedule suit MetaNet-B1-sized
+# networks.
+BASE_CONFIG = 'configs/metanet/metanet-b1_8xb128_in1k.py'
+
+
+def parse_args(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    parser.add_argument('config')
+    parser.add_argument('--work-dir', help='default: work_dirs/<config '
+                        'name>_seed<seed>')
+    parser.add_argument('--seed', type=int, help="the searcher's seed "
+                        "(default: the config's searcher.seed, else 0)")
+    parser.add_argument('--budget', type=int,
+                        help="evaluations (default: the config's budget)")
+    parser.add_argument('--cfg-options', nargs='+', action=DictAction)
+    return parser.parse_args(argv)
+
+
+def searched_config(arch: dict) -> str:
+    """The text of a MetaNet config with ``arch`` as its backbone."""
+    arch = dict(_delete_=True, **arch)  # replaces the base's arch name
+    body = pprint.pformat(arch, sort_dicts=False, indent=4)
+    return (f'# Found by tools/search.py; used like the named MetaNets.\n'
+            f"_base_ = ['{osp.join(ROOT, BASE_CONFIG)}']\n\n"
+            f'model = dict(backbone=dict(arch=\n{body}))\n')
+
+
+def main(argv=None) -> int:
+    args = parse_args(argv)
+    cfg = Config.fromfile(args.config)
+    if args.cfg_options:
+        cfg.merge_from_dict(args.cfg_options)
+    for key in ('searcher', 'reward', 'budget'):
+        if key not in cfg:
+            raise KeyError(f'{args.config} sets no {key!r} (see '
+                           'configs/search/)')
+    seed = args.seed if args.seed is not None else cfg.searcher.get('seed', 0)
+    budget = args.budget if args.budget is not None else cfg.budget
+    name = osp.splitext(osp.basename(args.config))[0]
+    work_dir = args.work_dir or osp.join('work_dirs', f'{name}_seed{seed}')
+    os.makedirs(work_dir, exist_ok=True)
+
+    space = MetaNetSpace.from_dict(cfg.get('space', {}))
+    searcher = SEARCHERS.build(dict(cfg.searcher, space=space, seed=seed))
+    reward_cfg = cfg.reward.to_dict()
+    accuracy = reward_cfg.get('accuracy')
+    # A proxy that trains runs keeps them in the search's work dir unless
+    # the config names a folder (one shared by several searches reuses the
+    # runs of the architectures they have in common).
+    if isinstance(accuracy, dict) and 'work_dir' in inspect.signature(
+            REWARDS.get(accuracy['type'])).parameters:
+        accuracy.setdefault('work_dir', osp.join(work_dir, 'candidates'))
+    reward = REWARDS.build(reward_cfg)
+    with open(osp.join(work_dir, 'search.json'), 'w') as f:
+        json.dump(dict(config=args.config, searcher=cfg.searcher.type,
+                       seed=seed, budget=budget, reward=reward_cfg,
+                       space_size=space.size), f, indent=2)
+    print(f'[search] {cfg.searcher.type} seed {seed}: {budget} evaluations '
+          f'in a space of {space.size:,} networks; log '
+          f'{osp.join(work_dir, LOG_NAME)}')
+
+    entries = run_search(space, searcher, reward, budget, work_dir)
+    best = best_entry(entries)
+    with open(osp.join(work_dir, 'best.json'), 'w') as f:
+        json.dump(best, f, indent=2)
+    config = osp.join(work_dir, 'metanet-searched.py')
+    with open(config, 'w') as f:
+        f.write(searched_config(best['arch']))
+    print(f'[search] best: step {best["step"] + 1}, reward '
+          f'{best["reward"]:.4f}, accuracy {best["accuracy"]}, cost '
+          f'{best["cost"]:.4g}; its config: {config}')
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
