@@ -17,15 +17,16 @@ intern-demo: env
 
 # MetaNet-B1 distilled from EfficientNet-Lite0 on the Tiny ImageNet images
 # (configs/distill/, about 35 minutes on 2 cores), exported as the
-# backbone checkpoint make demo then starts its detector from. The recipe
-# at the distillation issue's budget (about 1.5 hours):
-#   make distill DISTILL_CFG=configs/distill/efficientnet-lite0_to_metanet-b1_tinyimagenet_6k.py
+# backbone checkpoint make demo then starts its detector from. Another
+# recipe writes its own checkpoint, e.g.
+#   make distill DISTILL_CFG=configs/distill/efficientnet-lite0_to_metanet-b2_tinyimagenet.py DISTILL_OUT=checkpoints/metanet-b2_distilled.pth
 DISTILL_CFG ?= configs/distill/efficientnet-lite0_to_metanet-b1_tinyimagenet.py
+DISTILL_OUT ?= checkpoints/metanet-b1_distilled.pth
 DISTILL_DIR := work_dirs/$(basename $(notdir $(DISTILL_CFG)))
 distill: env
 	$(PYTHON) tools/train.py $(DISTILL_CFG) --work-dir $(DISTILL_DIR) --resume
 	$(PYTHON) tools/model_converters/export_backbone.py \
-	    $$(cat $(DISTILL_DIR)/last_checkpoint) checkpoints/metanet-b1_distilled.pth
+	    $$(cat $(DISTILL_DIR)/last_checkpoint) $(DISTILL_OUT)
 
 test: env
 	$(PYTHON) -m pytest tests -q

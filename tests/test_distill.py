@@ -134,7 +134,9 @@ def _run(work_dir, resume=False, kill_after=None, iters=4):
         'train_dataloader.num_workers': 0,
         'train_dataloader.persistent_workers': False,
         'train_dataloader.dataset.indices': 16})
-    cfg.train_dataloader.dataset.pipeline[1].scale = 64
+    crop, = [t for t in cfg.train_dataloader.dataset.pipeline
+             if t.type == 'RandomResizedCrop']
+    crop.scale = 64
     runner = Runner.from_cfg(cfg)
     if kill_after is not None:
         runner.register_hook(KillAfter(kill_after))
@@ -188,7 +190,7 @@ def test_two_process_gloo_distillation(tmp_path):
          'train_dataloader.batch_size=2', 'train_dataloader.num_workers=0',
          'train_dataloader.persistent_workers=False',
          'train_dataloader.dataset.indices=8',
-         'train_dataloader.dataset.pipeline.1.scale=64'],
+         'train_dataloader.dataset.pipeline.2.scale=64'],
         cwd=REPO, env=env, capture_output=True, text=True, timeout=600)
     log = out.stdout + out.stderr
     assert out.returncode == 0, log[-3000:]
@@ -222,21 +224,15 @@ def test_up_a_g_starts_from_a_distilled_student(tmp_path):
 
 
 @pytest.mark.parametrize('name', [
-    'efficientnet-lite0_to_metanet-b1_tinyimagenet_6k.py',
     'efficientnet-lite0_to_metanet-b2_tinyimagenet.py',
     'efficientnet-lite2_to_metanet-b4_8xb128_in1k.py',
     'metanet-b15_to_metanet-b4_8xb128_in1k.py'])
 def test_the_other_recipes(name):
-    """The 6000-step, B2 and GPU recipes: their schedules as stated, and
+    """The B2 and GPU recipes: their schedules as stated, and
     the models they build (MN-B15, too large to build here, is checked as
     config)."""
     cfg = Config.fromfile(config_path('distill', name))
     assert cfg.model.type == 'FeatureDistiller'
-    if '_6k' in name:  # the warm-up, then the cosine to the last step
-        assert cfg.train_cfg.max_iters == 6000
-        assert [(s.begin, s.end) for s in cfg.param_scheduler] == [
-            (0, 100), (100, 6000)]
-        assert cfg.param_scheduler[1].T_max == 5900
     if '8xb128' in name:
         assert cfg.train_dataloader.batch_size == 128
         assert cfg.train_cfg.max_epochs == 100

@@ -28,9 +28,12 @@ import subprocess
 import sys
 import time
 
+from gvb_mini_table import BACKBONES, INTERN, run_name
+
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 CONFIG = 'configs/distill/efficientnet-lite0_to_metanet-b1_tinyimagenet.py'
-ROWS = dict(teacher='efficientnet-lite0', random='metanet-b1')
+TEACHER, RANDOM = (spec for _, spec, _ in BACKBONES)  # the table's rows
+STUDENT = RANDOM  # the distilled row: the random row's spec, its weights
 METRICS = dict(cifar10='accuracy', raccoon='mAP', camvid='mIoU',
                seven_scenes='RMSE')
 
@@ -90,6 +93,11 @@ def mean_std(values) -> str:
 
 def main(argv=None) -> int:
     args = parse_args(argv)
+    if args.intern_checkpoint and not osp.isfile(
+            osp.join(ROOT, args.intern_checkpoint)):
+        raise FileNotFoundError(
+            f'--intern-checkpoint: no {args.intern_checkpoint} (python '
+            'tools/intern_demo.py --from-distilled writes it)')
     distill_dir = args.distill_dir or osp.join(args.work_dir, 'distill')
     last = osp.join(ROOT, distill_dir, 'last_checkpoint')
     start = time.perf_counter()
@@ -107,8 +115,7 @@ def main(argv=None) -> int:
     # out: only the one started at the distilled weights belongs here.
     run('tools/analysis_tools/gvb_mini_table.py', '--work-dir', table_dir,
         '--seeds', *map(str, args.seeds), '--datasets', *args.datasets,
-        '--extra', 'MetaNet-B1 <- Lite0 distilled',
-        'configs/gvb/backbones/metanet-b1.py', student,
+        '--extra', 'MetaNet-B1 <- Lite0 distilled', STUDENT, student,
         '--intern-checkpoint', args.intern_checkpoint or '')
 
     curve = cosine_curve(distill_dir)
@@ -120,13 +127,11 @@ def main(argv=None) -> int:
         marks = [curve[0], *curve[step:-1:step], curve[-1]]
         print('student/teacher cosine of the pooled feature: ' + ', '.join(
             f'{cos:.3f} @ {it}' for it, cos in marks))
-    works = {key: osp.join(table_dir, name) for key, name in ROWS.items()}
-    works['distilled'] = osp.join(
-        table_dir, 'metanet-b1_' + osp.splitext(osp.basename(student))[0])
+    works = dict(teacher=run_name(TEACHER), random=run_name(RANDOM),
+                 distilled=run_name(STUDENT, student))
     if args.intern_checkpoint:
-        works['intern'] = osp.join(
-            table_dir, 'up-g_metanet-b1_' +
-            osp.splitext(osp.basename(args.intern_checkpoint))[0])
+        works['intern'] = run_name(INTERN[1], args.intern_checkpoint)
+    works = {key: osp.join(table_dir, name) for key, name in works.items()}
     columns = ['teacher', 'random', 'distilled', 'distilled - random',
                'gap closed']
     if 'intern' in works:

@@ -44,6 +44,15 @@ INTERN = ('MetaNet-B1 Up-G <- INTERN stages',
 DEFAULT_INTERN = 'work_dirs/intern_demo/up-g_metanet-b1_multitask/iter_20.pth'
 
 
+def run_name(spec: str, checkpoint: str = None) -> str:
+    """The work dir name of a row: one per spec and checkpoint, since two
+    rows may share a spec (random init, and distilled weights)."""
+    name = osp.splitext(osp.basename(spec))[0]
+    if checkpoint:
+        name += '_' + osp.splitext(osp.basename(checkpoint))[0]
+    return name
+
+
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     parser.add_argument('--work-dir', default='work_dirs/gvb_mini')
@@ -115,12 +124,7 @@ def main(argv=None) -> int:
     while pending or running:
         while pending and len(running) < jobs:
             title, spec, checkpoint = pending.pop(0)
-            # One work dir per spec and checkpoint: two rows may share a
-            # spec (random init, and distilled weights).
-            name = osp.splitext(osp.basename(spec))[0]
-            if checkpoint:
-                name += '_' + osp.splitext(osp.basename(checkpoint))[0]
-            work = osp.join(args.work_dir, name)
+            work = osp.join(args.work_dir, run_name(spec, checkpoint))
             command = [sys.executable, 'tools/gvb.py', spec, '--datasets',
                        *args.datasets, '--percentage',
                        f'{args.percentage:g}', '--seeds',
