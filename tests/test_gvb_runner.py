@@ -1,5 +1,6 @@
 """The GV-B runner: backbone specs in dataset configs, and tools/gvb.py."""
 import glob
+import inspect
 import json
 import os
 import os.path as osp
@@ -749,10 +750,14 @@ def test_train_workers_end_before_the_test_pass():
     from types import SimpleNamespace
 
     import torch
+    from mmengine.runner import IterBasedTrainLoop
     from mmengine.runner.loops import _InfiniteDataloaderIterator
     from torch.utils.data import DataLoader
 
     from mmintern.gvb.runner import _stop_train_workers
+    # Where the runner looks: mmengine's loop keeps the iterator there.
+    assert 'self.dataloader_iterator = _InfiniteDataloaderIterator(' in \
+        inspect.getsource(IterBasedTrainLoop.__init__)
     loader = DataLoader(torch.arange(8.), batch_size=2, num_workers=2)
     iterator = _InfiniteDataloaderIterator(loader)
     next(iterator)

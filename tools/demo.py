@@ -29,6 +29,7 @@ import glob
 import json
 import os
 import os.path as osp
+import signal
 import subprocess
 import sys
 
@@ -91,12 +92,16 @@ def main():
     print('+', ' '.join(mini_command[1:]), f' (beside the detector, log: '
           f'{mini_log})', flush=True)
     with open(mini_log, 'w') as out:
+        # Its own process group: a failed detector stops the table and the
+        # tools/gvb.py runs it started.
         mini = subprocess.Popen(mini_command, cwd=ROOT, env=env, stdout=out,
-                                stderr=subprocess.STDOUT)
+                                stderr=subprocess.STDOUT,
+                                start_new_session=True)
     try:
         detector(args.work_dir, options, env)
     except BaseException:
-        mini.terminate()
+        os.killpg(mini.pid, signal.SIGTERM)
+        mini.wait()
         raise
     print('\nGV-B mini table (real data and weights, CPU-sized schedules)',
           flush=True)

@@ -12,7 +12,9 @@
 
 ``--from-distilled`` starts Up-A-G's image encoder at the MetaNet-B1 that
 ``make distill`` writes (configs/intern/up-a-g_declip_metanet-b1-distilled_
-flickr8k.py); the later stages follow from it as usual.
+flickr8k.py); the later stages follow from it as usual, in their own work
+dir (``work_dirs/intern_demo_distilled``: the finished stages of a plain
+run must not be taken for these).
 
 Every stage config is a 20-iteration schedule: the demo shows the stages
 chained end to end, its numbers are not pre-training results. ``--iters N``
@@ -53,7 +55,8 @@ def run(*args: str) -> None:
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
-    parser.add_argument('--work-dir', default='work_dirs/intern_demo')
+    parser.add_argument('--work-dir', help='default: work_dirs/intern_demo'
+                        ', or work_dirs/intern_demo_distilled')
     parser.add_argument('--iters', type=int,
                         help='iterations of every stage (default: the '
                         "configs' 20)")
@@ -71,6 +74,9 @@ def main():
             parser.error(f'--from-distilled: no {DISTILLED} (make distill '
                          'writes it)')
         stages[0] = DISTILLED_STAGE
+    args.work_dir = args.work_dir or ('work_dirs/intern_demo_distilled'
+                                      if args.from_distilled else
+                                      'work_dirs/intern_demo')
 
     from mmintern.datasets import write_shapes_coco, write_shapes_seg
     from mmintern.engine.stage_pipeline import budget_options
