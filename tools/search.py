@@ -19,7 +19,6 @@ import inspect
 import json
 import os
 import os.path as osp
-import pprint
 import sys
 
 from mmengine.config import Config, DictAction
@@ -30,8 +29,9 @@ if ROOT not in sys.path:
 
 import mmintern  # noqa: F401,E402
 from mmintern.registry import REWARDS, SEARCHERS  # noqa: E402
-from mmintern.search import (LOG_NAME, MetaNetSpace, best_entry,  # noqa: E402
-                             run_search)
+from mmintern.models.backbones.metanet_arch import MetaNetCfg  # noqa: E402
+from mmintern.search import (LOG_NAME, MetaNetSpace, arch_config,  # noqa: E402
+                             best_entry, run_search)
 
 # The MetaNet config a searched architecture is written onto: the B1
 # ImageNet recipe, whose 1280-d head and schedule suit MetaNet-B1-sized
@@ -50,15 +50,6 @@ def parse_args(argv=None):
                         help="evaluations (default: the config's budget)")
     parser.add_argument('--cfg-options', nargs='+', action=DictAction)
     return parser.parse_args(argv)
-
-
-def searched_config(arch: dict) -> str:
-    """The text of a MetaNet config with ``arch`` as its backbone."""
-    arch = dict(_delete_=True, **arch)  # replaces the base's arch name
-    body = pprint.pformat(arch, sort_dicts=False, indent=4)
-    return (f'# Found by tools/search.py; used like the named MetaNets.\n'
-            f"_base_ = ['{osp.join(ROOT, BASE_CONFIG)}']\n\n"
-            f'model = dict(backbone=dict(arch=\n{body}))\n')
 
 
 def main(argv=None) -> int:
@@ -101,7 +92,9 @@ def main(argv=None) -> int:
         json.dump(best, f, indent=2)
     config = osp.join(work_dir, 'metanet-searched.py')
     with open(config, 'w') as f:
-        f.write(searched_config(best['arch']))
+        f.write(arch_config(
+            osp.join(ROOT, BASE_CONFIG), MetaNetCfg.from_dict(best['arch']),
+            '# Found by tools/search.py; used like the named MetaNets.\n'))
     print(f'[search] best: step {best["step"] + 1}, reward '
           f'{best["reward"]:.4f}, accuracy {best["accuracy"]}, cost '
           f'{best["cost"]:.4g}; its config: {config}')

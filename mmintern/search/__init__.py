@@ -1,4 +1,5 @@
 """GV-A search: MetaNet's space as decisions, searchers and rewards."""
+from .arch_config import arch_config
 from .loop import LOG_NAME, best_entry, read_log, run_search
 from .rewards import (DistillProbeAccuracy, LatencyCost, MACsCost,
                       MnasReward)
@@ -9,5 +10,5 @@ __all__ = [
     'FIELDS', 'MetaNetSpace', 'StageOptions', 'PPOSearcher',
     'RandomSearcher', 'TPESearcher', 'MnasReward', 'MACsCost', 'LatencyCost',
     'DistillProbeAccuracy', 'run_search',
-    'read_log', 'best_entry', 'LOG_NAME'
+    'read_log', 'best_entry', 'LOG_NAME', 'arch_config'
 ]

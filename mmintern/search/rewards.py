@@ -11,7 +11,6 @@ and an accuracy proxy (:class:`DistillProbeAccuracy`).
 import json
 import os
 import os.path as osp
-import pprint
 import shlex
 import statistics
 import subprocess
@@ -21,8 +20,10 @@ from typing import Dict, Optional, Sequence
 
 import torch
 
+from mmintern.engine.hooks.linear_probe_hook import PROBE_FILE
 from mmintern.models.backbones.metanet_arch import MetaNetCfg
 from mmintern.registry import REWARDS
+from .arch_config import arch_config
 
 
 def _network(cfg: MetaNetCfg) -> torch.nn.Module:
@@ -157,18 +158,14 @@ class DistillProbeAccuracy:
         self.work_dir, self.command = work_dir, command
 
     def __call__(self, cfg: MetaNetCfg, decisions: Sequence[int]) -> float:
-        from mmintern.engine.hooks.linear_probe_hook import PROBE_FILE
         run_dir = osp.abspath(osp.join(self.work_dir,
                                        '-'.join(map(str, decisions))))
         result = osp.join(run_dir, PROBE_FILE)
         if not osp.isfile(result):
             os.makedirs(run_dir, exist_ok=True)
             config = osp.join(run_dir, 'candidate.py')
-            arch = dict(_delete_=True, **cfg.to_dict())
             with open(config, 'w', encoding='utf-8') as f:
-                f.write(f'_base_ = [{self.config!r}]\n'
-                        f'model = dict(backbone=dict(arch=\n'
-                        f'{pprint.pformat(arch, sort_dicts=False)}))\n')
+                f.write(arch_config(self.config, cfg))
             command = self.command.format(
                 python=shlex.quote(sys.executable), root=shlex.quote(ROOT),
                 config=shlex.quote(config), work_dir=shlex.quote(run_dir))
