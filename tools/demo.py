@@ -19,8 +19,8 @@ scale to a second thread.
 
 When ``make distill`` has written a MetaNet-B1 distilled from
 EfficientNet-Lite0 (``checkpoints/metanet-b1_distilled.pth``), the detector
-starts from it (work dir ``work_dirs/demo_distilled``) and the mini table
-gets its row; ``--from-scratch`` ignores it.
+starts from it (work dir ``work_dirs/demo_distilled_<its sha256 prefix>``)
+and the mini table gets its row; ``--from-scratch`` ignores it.
 
 Delete the work dir to train again.
 """
@@ -49,16 +49,21 @@ def run(*args: str, env: dict) -> None:
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     parser.add_argument('--work-dir', default=None,
-                        help='default: work_dirs/demo, or '
-                        'work_dirs/demo_distilled from the distilled backbone')
+                        help='default: work_dirs/demo, or work_dirs/'
+                        'demo_distilled_<sha256 prefix> from the distilled '
+                        'backbone')
     parser.add_argument('--from-scratch', action='store_true',
                         help=f'ignore {DISTILLED}')
     args = parser.parse_args()
     distilled = not args.from_scratch and osp.isfile(osp.join(ROOT,
                                                               DISTILLED))
-    if args.work_dir is None:
-        args.work_dir = 'work_dirs/demo_distilled' if distilled \
-            else 'work_dirs/demo'
+    if args.work_dir is None and distilled:
+        # Named by the weights: a finished detector of other distilled
+        # weights must not be taken for this one.
+        from mmintern.gvb.provenance import checkpoint_identity
+        digest = checkpoint_identity(osp.join(ROOT, DISTILLED))
+        args.work_dir = f'work_dirs/demo_distilled_{digest[7:15]}'
+    args.work_dir = args.work_dir or 'work_dirs/demo'
     options = []
     if distilled:
         print(f'backbone: MetaNet-B1 distilled from EfficientNet-Lite0 '
