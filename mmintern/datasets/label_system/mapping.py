@@ -125,6 +125,18 @@ OVERRIDES: Dict[str, Dict[str, str]] = {
         'Gloves': 'n03441112',  # handwear (glove's first sense is the
                                 # baseball glove, its own class here)
         'Chips': 'n07712559',  # potato chip, not French fries (a class)
+        # The physical sense first is a person or food (see CIFAR-100's
+        # below): the machine, and the animals.
+        'Crane': 'n03126707',  # not the writer Stephen Crane
+        'Seal': 'n02076196',  # not sealing wax
+        'Shrimp': 'n01986806',  # not 'runt'
+        'Lobster': 'n01982650',
+        'Chicken': 'n01791625',
+    },
+    'ade20k': {
+        # The physical first senses are people: the display, the placard.
+        'monitor': 'n03782190',  # not a proctor
+        'poster': 'n06793426',  # not a bill poster
     },
     'pets': {
         'Persian': 'n02123394',  # Persian cat (Persian: the language)
