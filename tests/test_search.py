@@ -342,7 +342,7 @@ def test_search_tool_writes_the_best_network_as_a_config(tmp_path, capsys):
     import plot_search
     import search
     for name, seed in (('PPOSearcher', 0), ('PPOSearcher', 1),
-                       ('RandomSearcher', 0)):
+                       ('RandomSearcher', 0), ('TPESearcher', 0)):
         real = f'{name[:-8].lower()}_metanet-b1-macs_tinyimagenet.py'
         config = tmp_path / real  # the real config, a cheap accuracy
         config.write_text(
@@ -366,10 +366,11 @@ def test_search_tool_writes_the_best_network_as_a_config(tmp_path, capsys):
 
     assert plot_search.main([str(tmp_path / w) for w in
                              ('PPOSearcher0', 'PPOSearcher1',
-                              'RandomSearcher0')] +
+                              'RandomSearcher0', 'TPESearcher0')] +
                             ['--out', str(tmp_path / 'plot.png')]) == 0
     table = capsys.readouterr().out
     assert '| PPOSearcher | 2 |' in table and '| RandomSearcher | 1 |' in table
+    assert '| TPESearcher | 1 |' in table
     assert (tmp_path / 'plot.png').stat().st_size > 0
     with pytest.raises(ValueError, match='two work dirs of PPOSearcher'):
         plot_search.main([str(tmp_path / 'PPOSearcher0')] * 2)
