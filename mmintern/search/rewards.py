@@ -23,6 +23,7 @@ import torch
 from mmintern.engine.hooks.linear_probe_hook import PROBE_FILE
 from mmintern.models.backbones.metanet_arch import MetaNetCfg
 from mmintern.registry import REWARDS
+from mmintern.utils.data_root import REPO as ROOT
 from .arch_config import arch_config
 
 
@@ -121,7 +122,6 @@ class MnasReward:
         return dict(reward=accuracy * ratio**w, cost=cost, accuracy=accuracy)
 
 
-ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 TRAIN_COMMAND = '{python} {root}/tools/train.py {config} --work-dir ' \
     '{work_dir} --resume'
 

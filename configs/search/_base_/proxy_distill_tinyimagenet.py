@@ -5,15 +5,14 @@
 # labelled Tiny ImageNet classes of train/, which the distillation never
 # sees: half of each class's 100 images fit the probe, the other half score
 # it. The top-1 goes to <work_dir>/probe.json. CIFAR-10 and the GV-B mini
-# table stay out: they are the evidence. tools/search.py writes one config
-# per candidate that sets model.backbone.arch on top of this one.
-_base_ = ['../../distill/_base_/lite0_teacher.py',
-          '../../distill/_base_/distill_runtime.py']
+# table stay out: they are the evidence. DistillProbeAccuracy writes one
+# config per candidate that sets model.backbone.arch on top of this one.
+_base_ = ['../../distill/efficientnet-lite0_to_metanet-b1_tinyimagenet.py']
 
 size = 64
 iters = 300
-model = dict(backbone=dict(type='MetaNet', arch='b1', out_indices=(2, 4, 5)))
-
+# Native 64 px views (the recipe's low-resolution views are not part of
+# the proxy task).
 train_pipeline = [
     dict(type='LoadImageFromFile'),
     dict(type='RandomResizedCrop', scale=size, crop_ratio_range=(0.35, 1.0),
@@ -22,14 +21,8 @@ train_pipeline = [
     dict(type='PackInputs'),
 ]
 tiny_imagenet = _base_.data_root + '/tiny_imagenet'
-train_dataloader = dict(
-    batch_size=32,
-    num_workers=2,
-    persistent_workers=True,
-    sampler=dict(type='InfiniteSampler', shuffle=True),
-    dataset=dict(type='CustomDataset', data_root=tiny_imagenet,
-                 data_prefix='test/images', with_label=False,
-                 pipeline=train_pipeline))
+train_dataloader = dict(dataset=dict(data_prefix='test/images',
+                                     pipeline=train_pipeline))
 
 warmup_iters = 30
 param_scheduler = [

@@ -16,6 +16,7 @@ from mmengine.dist import is_main_process
 from mmengine.hooks import Hook
 from mmengine.runner import Runner
 
+from mmintern.models.utils import last_output, pool_feature
 from mmintern.registry import register_hook
 from ..linear_probe import (DEFAULT_WEIGHT_DECAYS, extract_features,
                             fit_linear_probe, one_pass_loader, predict, top1)
@@ -36,10 +37,7 @@ class _PooledBackbone(nn.Module):
         self.backbone = backbone
 
     def extract_feat(self, inputs: torch.Tensor) -> torch.Tensor:
-        feat = self.backbone(inputs)
-        if isinstance(feat, (tuple, list)):
-            feat = feat[-1]
-        return feat.mean((2, 3)) if feat.dim() == 4 else feat
+        return pool_feature(last_output(self.backbone(inputs)))
 
 
 @register_hook

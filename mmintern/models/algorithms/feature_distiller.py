@@ -38,6 +38,7 @@ from mmengine.model import BaseModel
 from mmengine.registry import MODELS as ROOT_MODELS
 
 from mmintern.registry import register_model
+from ..utils import last_output, pool_feature
 
 __all__ = ['FeatureDistiller', 'feature_loss']
 
@@ -55,17 +56,6 @@ def feature_loss(student: torch.Tensor, teacher: torch.Tensor,
     if kind == 'mse':
         return F.mse_loss(student, teacher)
     raise ValueError(f'unknown feature loss {kind!r}; use one of {LOSSES}')
-
-
-def _last(output):
-    # Hooks and backbones give tensors, or tuples / lists of them.
-    while isinstance(output, (list, tuple)):
-        output = output[-1]
-    return output
-
-
-def _pool(feat: torch.Tensor) -> torch.Tensor:
-    return feat.mean(dim=(2, 3)) if feat.dim() == 4 else feat.flatten(1)
 
 
 class _Term:
@@ -192,20 +182,20 @@ class FeatureDistiller(BaseModel):
         teacher_out, student_out = self._probe(probe_size)
         self.connectors = nn.ModuleDict()
         if self.pooled.on:
-            s = _pool(student_out[self.pooled.student])
-            t = _pool(_last(teacher_out['pooled']))
+            s = pool_feature(student_out[self.pooled.student])
+            t = pool_feature(last_output(teacher_out['pooled']))
             self.connectors['pooled'] = nn.Linear(s.size(1), t.size(1))
         for key in self.dense_keys:
             s = student_out[self.dense.student[key]]
-            t = _last(teacher_out[key])
+            t = last_output(teacher_out[key])
             if s.dim() != 4 or t.dim() != 4:
                 raise ValueError(
                     f'dense {key}: needs maps from both models, got student '
                     f'{tuple(s.shape)} and teacher {tuple(t.shape)}')
             self.connectors[key] = nn.Conv2d(s.size(1), t.size(1), 1)
         if self.logits.on:
-            s = _pool(student_out[self.pooled.student])
-            t = _last(teacher_out['logits'])
+            s = pool_feature(student_out[self.pooled.student])
+            t = last_output(teacher_out['logits'])
             self.connectors['logits'] = nn.Linear(s.size(1), t.size(1))
 
         # Frozen: no gradient, eval mode always (see train()).
@@ -216,7 +206,7 @@ class FeatureDistiller(BaseModel):
     def _recorder(self, key: str):
 
         def hook(module, args, output):
-            self._records[key] = _last(output)
+            self._records[key] = last_output(output)
 
         return hook
 
@@ -277,10 +267,10 @@ class FeatureDistiller(BaseModel):
         losses = {}
         pooled = None
         if self.pooled.on or self.logits.on:
-            pooled = _pool(student[self.pooled.student])
+            pooled = pool_feature(student[self.pooled.student])
         if self.pooled.on:
             s = self.connectors['pooled'](pooled)
-            t = _pool(teacher['pooled'])
+            t = pool_feature(teacher['pooled'])
             losses['loss_pooled'] = self.pooled.weight * feature_loss(
                 s, t, self.pooled.loss)
             losses['cos_pooled'] = F.cosine_similarity(
