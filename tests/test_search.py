@@ -5,6 +5,7 @@ plot."""
 import dataclasses
 import itertools
 import json
+import os
 import os.path as osp
 import sys
 
@@ -13,12 +14,15 @@ import torch
 from mmengine.config import Config
 
 from _utils import REPO, config_path, needs_data
+from mmintern.gvb.backbone_spec import load_backbone_spec
 from mmintern.models.backbones import MetaNet
+from mmintern.models.backbones.metanet_arch import MetaNetCfg
 from mmintern.models.backbones.metanet_archs import METANET_ARCHS
 from mmintern.registry import REWARDS, SEARCHERS
 from mmintern.search import (LOG_NAME, DistillProbeAccuracy, MetaNetSpace,
                              MnasReward, PPOSearcher, RandomSearcher,
-                             StageOptions, TPESearcher, read_log, run_search)
+                             StageOptions, TPESearcher, evaluated,
+                             gvb_backbone_spec, read_log, run_search)
 from mmintern.search.searchers import nearest_allowed
 
 
@@ -174,12 +178,33 @@ def test_tpe_proposes_valid_networks_deterministically():
         searcher.tell([0] * space.num_decisions, 0.)
 
 
+def test_gvb_spec_of_b1_is_the_hand_written_one(tmp_path):
+    path = tmp_path / 'spec.py'
+    path.write_text(gvb_backbone_spec(METANET_ARCHS['b1']))
+    spec = load_backbone_spec(str(path))
+    hand = load_backbone_spec(config_path('gvb', 'backbones', 'metanet-b1.py'))
+    for key in ('pooled_out_indices', 'pooled_channels', 'pooled_needs_gap',
+                'dense_out_indices', 'dense_channels'):
+        assert getattr(spec, key) == getattr(hand, key), key
+    assert MetaNet.parse_arch(spec.backbone['arch']) == METANET_ARCHS['b1']
+    no_stride_32 = dataclasses.replace(
+        METANET_ARCHS['b1'], stages=METANET_ARCHS['b1'].stages[:-1])
+    with pytest.raises(ValueError, match='strides'):
+        gvb_backbone_spec(no_stride_32)
+
+
 def test_searchers_are_registered():
     space = tiny_space()
     for name in ('PPOSearcher', 'RandomSearcher', 'TPESearcher'):
         searcher = SEARCHERS.build(dict(type=name, seed=1),
                                    default_args=dict(space=space))
         assert valid(space, searcher.ask())
+
+
+def log(work):
+    """A work dir's candidates log without the timings."""
+    return [{k: v for k, v in e.items() if k != 'seconds'}
+            for e in read_log(str(work / LOG_NAME))]
 
 
 # ----------------------------------------------------------------- reward
@@ -214,8 +239,25 @@ def test_mnas_reward_and_the_cost_constraint(tmp_path):
     beyond = [e for e in entries if e['cost'] > 220.]
     assert beyond and all(e['reward'] == 0 and e['accuracy'] is None
                           for e in beyond)
-    # Over the hard limit nothing is trained.
+    # Over the hard limit nothing is trained, and the budget counts only
+    # what was: 40 evaluated, the rejected ones on top.
+    assert all(e.get('rejected') for e in beyond)
     assert _CountingAccuracy.calls - calls == len(entries) - len(beyond)
+    assert evaluated(entries) == 40 and len(entries) == 40 + len(beyond)
+    # Killed after some evaluations, resumed: the same log.
+    run_search(space, RandomSearcher(space, 0), reward, 7,
+               str(tmp_path / 'killed'), report=None)
+    run_search(space, RandomSearcher(space, 0), reward, 40,
+               str(tmp_path / 'killed'), report=None)
+    assert log(tmp_path / 'killed') == log(tmp_path)
+    # A reward that rejects everything stops the search, saying so.
+    never = MnasReward(accuracy=dict(type='_CountingAccuracy'),
+                       cost=dict(type='_WidthCost'), target=1.,
+                       max_ratio=1.1)
+    with pytest.raises(RuntimeError, match='only 0 of the budget 5'):
+        run_search(space, RandomSearcher(space, 0), never, 5,
+                   str(tmp_path / 'never'), report=None)
+    assert len(read_log(str(tmp_path / 'never' / LOG_NAME))) == 500
 
 
 def test_macs_cost_grows_with_the_network_and_the_input():
@@ -237,11 +279,6 @@ def test_macs_cost_grows_with_the_network_and_the_input():
 def test_killed_search_resumes_to_the_uninterrupted_log(tmp_path):
     space = MetaNetSpace()
     reward = Hamming(space.encode(METANET_ARCHS['b1']))
-
-    def log(work):
-        return [{k: v for k, v in e.items() if k != 'seconds'}
-                for e in read_log(str(work / LOG_NAME))]
-
     run_search(space, PPOSearcher(space, seed=4), reward, 40,
                str(tmp_path / 'whole'), report=None)
     # "Killed" after 13 evaluations (mid-batch), its last line cut off.
@@ -272,10 +309,7 @@ def test_tpe_search_resumes_to_the_uninterrupted_log(tmp_path):
                str(tmp_path / 'killed'), report=None)
     run_search(space, TPESearcher(space, seed=1), reward, 14,
                str(tmp_path / 'killed'), report=None)
-    strip = [[{k: v for k, v in e.items() if k != 'seconds'}
-              for e in read_log(str(tmp_path / w / LOG_NAME))]
-             for w in ('whole', 'killed')]
-    assert strip[0] == strip[1]
+    assert log(tmp_path / 'killed') == log(tmp_path / 'whole')
 
 
 # ------------------------------------------------------------ proxy task
@@ -303,7 +337,8 @@ train_dataloader = dict(batch_size=2, num_workers=0, persistent_workers=False,
     b1 = space.encode(METANET_ARCHS['b1'])
     proxy = DistillProbeAccuracy(str(small), str(tmp_path / 'runs'))
     accuracy = proxy(space.decode(b1), b1)
-    run = tmp_path / 'runs' / '-'.join(map(str, b1))
+    run = tmp_path / 'runs' / proxy.proxy_hash / '-'.join(map(str, b1))
+    assert proxy.run_dir(b1) == str(run)
     result = json.loads((run / 'probe.json').read_text())
     assert accuracy == result['top1'] and 0 <= accuracy <= 1
     assert (result['num_fit'], result['num_eval'], result['dim']) == \
@@ -316,6 +351,14 @@ train_dataloader = dict(batch_size=2, num_workers=0, persistent_workers=False,
     again = DistillProbeAccuracy(str(small), str(tmp_path / 'runs'),
                                  command='false')
     assert again(space.decode(b1), b1) == accuracy
+    # An edited proxy task is another task: its runs are not reused.
+    edited = tmp_path / 'edited.py'
+    edited.write_text(small.read_text().replace('max_iters=2', 'max_iters=3'))
+    other = DistillProbeAccuracy(str(edited), str(tmp_path / 'runs'),
+                                 command='false')
+    assert other.proxy_hash != proxy.proxy_hash
+    with pytest.raises(RuntimeError, match='ended with code 1'):
+        other(space.decode(b1), b1)
     failing = DistillProbeAccuracy(
         str(small), str(tmp_path / 'failing'),
         command='{python} -c "import sys; sys.exit(3)"')
@@ -355,14 +398,44 @@ def test_search_tool_writes_the_best_network_as_a_config(tmp_path, capsys):
                             str(seed)]) == 0
         best = json.loads((work / 'best.json').read_text())
         entries = read_log(str(work / LOG_NAME))
-        assert len(entries) == 12
+        assert evaluated(entries) == 12  # the rejected ones are free
         assert best['reward'] == max(e['reward'] for e in entries)
         searched = Config.fromfile(str(work / 'metanet-searched.py'))
         model = MetaNet(**{k: v for k, v in searched.model.backbone.items()
                            if k != 'type'})
         assert json.loads(json.dumps(model.arch.to_dict())) == best['arch']
+        spec = load_backbone_spec(str(work / 'gvb-backbone.py'))
+        assert MetaNet.parse_arch(spec.backbone['arch']) == model.arch
+        assert spec.dense_channels == tuple(
+            model.arch.stages[i].width for i in spec.dense_out_indices)
     out = capsys.readouterr().out
     assert 'evaluations in a space of 1,344,122,781,696 networks' in out
+
+    # --export on the finished search: a replay, then the network in
+    # configs/ beside the named MetaNets, each config resolving its _base_.
+    name = f'pytest{os.getpid()}'
+    exported = [config_path('metanet',
+                            f'metanet-searched-{name}_8xb128_in1k.py'),
+                config_path('gvb', 'backbones', f'metanet-searched-{name}.py'),
+                config_path('distill', 'efficientnet-lite0_to_metanet-'
+                            f'searched-{name}_tinyimagenet.py')]
+    try:
+        assert search.main([str(config), '--work-dir', str(work), '--seed',
+                            str(seed), '--export', name]) == 0
+        arch = MetaNetCfg.from_dict(best['arch'])
+        model_cfg, spec_file, distill_cfg = exported
+        for path in (model_cfg, distill_cfg):
+            built = Config.fromfile(path).model.backbone.arch
+            assert MetaNet.parse_arch(built) == arch, path
+        assert Config.fromfile(distill_cfg).model.backbone.out_indices == (
+            2, 4, 5)  # the recipe's, kept
+        assert MetaNet.parse_arch(
+            load_backbone_spec(spec_file).backbone['arch']) == arch
+    finally:
+        for path in exported:
+            if osp.isfile(path):
+                os.remove(path)
+    assert 'resuming: replaying' in capsys.readouterr().out
 
     assert plot_search.main([str(tmp_path / w) for w in
                              ('PPOSearcher0', 'PPOSearcher1',
@@ -374,3 +447,13 @@ def test_search_tool_writes_the_best_network_as_a_config(tmp_path, capsys):
     assert (tmp_path / 'plot.png').stat().st_size > 0
     with pytest.raises(ValueError, match='two work dirs of PPOSearcher'):
         plot_search.main([str(tmp_path / 'PPOSearcher0')] * 2)
+
+
+def test_search_evidence_names_what_is_missing(tmp_path):
+    sys.path.insert(0, osp.join(REPO, 'tools', 'analysis_tools'))
+    import search_evidence
+    with pytest.raises(FileNotFoundError, match='distill_evidence.py'):
+        search_evidence.main(['b1macs', '--b1-evidence-dir', str(tmp_path)])
+    (tmp_path / 'metanet-b1_distilled.pth').write_bytes(b'')
+    with pytest.raises(FileNotFoundError, match='--export nosuch'):
+        search_evidence.main(['nosuch', '--b1-evidence-dir', str(tmp_path)])

@@ -6,9 +6,19 @@ the reward (``reward``: a REWARDS type) and ``budget``, the number of
 evaluated candidates. Every candidate is appended to
 ``<work dir>/candidates.jsonl``; run the same command again to resume a
 killed search (it replays the log and goes on). At the end the best
-candidate is written out as ``best.json`` and as a MetaNet config,
+candidate is written out as ``best.json``, as a MetaNet config,
 ``metanet-searched.py``, that mmpretrain / mmdet / mmseg configs use like
-``configs/metanet/metanet-b4-dsm_8xb128_in1k.py``.
+``configs/metanet/metanet-b4-dsm_8xb128_in1k.py``, and as a GV-B backbone
+spec, ``gvb-backbone.py`` (``tools/gvb.py gvb-backbone.py --checkpoint``).
+``--export NAME`` writes the same network into the repository's configs,
+where the named MetaNets are (a finished search only replays its log, so
+this costs nothing after the search):
+
+- ``configs/metanet/metanet-searched-NAME_8xb128_in1k.py`` (model),
+- ``configs/gvb/backbones/metanet-searched-NAME.py`` (GV-B spec),
+- ``configs/distill/efficientnet-lite0_to_metanet-searched-NAME_``
+  ``tinyimagenet.py`` (MetaNet-B1's distillation recipe with this network
+  as the student).
 
 Example:
     python tools/search.py configs/search/ppo_metanet-b1-macs_tinyimagenet.py \
@@ -31,12 +41,14 @@ import mmintern  # noqa: F401,E402
 from mmintern.registry import REWARDS, SEARCHERS  # noqa: E402
 from mmintern.models.backbones.metanet_arch import MetaNetCfg  # noqa: E402
 from mmintern.search import (LOG_NAME, MetaNetSpace, arch_config,  # noqa: E402
-                             best_entry, run_search)
+                             best_entry, gvb_backbone_spec, run_search)
 
 # The MetaNet config a searched architecture is written onto: the B1
 # ImageNet recipe, whose 1280-d head and schedule suit MetaNet-B1-sized
 # networks.
 BASE_CONFIG = 'configs/metanet/metanet-b1_8xb128_in1k.py'
+DISTILL_CONFIG = \
+    'configs/distill/efficientnet-lite0_to_metanet-b1_tinyimagenet.py'
 
 
 def parse_args(argv=None):
@@ -48,6 +60,9 @@ def parse_args(argv=None):
                         "(default: the config's searcher.seed, else 0)")
     parser.add_argument('--budget', type=int,
                         help="evaluations (default: the config's budget)")
+    parser.add_argument('--export', metavar='NAME',
+                        help='write the best network into configs/ as '
+                        'metanet-searched-NAME (see above)')
     parser.add_argument('--cfg-options', nargs='+', action=DictAction)
     return parser.parse_args(argv)
 
@@ -90,15 +105,43 @@ def main(argv=None) -> int:
     best = best_entry(entries)
     with open(osp.join(work_dir, 'best.json'), 'w') as f:
         json.dump(best, f, indent=2)
+    arch = MetaNetCfg.from_dict(best['arch'])
     config = osp.join(work_dir, 'metanet-searched.py')
     with open(config, 'w') as f:
         f.write(arch_config(
-            osp.join(ROOT, BASE_CONFIG), MetaNetCfg.from_dict(best['arch']),
+            osp.join(ROOT, BASE_CONFIG), arch,
             '# Found by tools/search.py; used like the named MetaNets.\n'))
+    with open(osp.join(work_dir, 'gvb-backbone.py'), 'w') as f:
+        f.write(gvb_backbone_spec(
+            arch, '# Found by tools/search.py; a GV-B backbone spec.\n'))
+    if args.export:
+        export(arch, args.export, f'# Found by tools/search.py {args.config}'
+               f' --seed {seed} --budget {budget}: proposal '
+               f'{best["step"] + 1}, reward {best["reward"]:.4f}.\n')
     print(f'[search] best: step {best["step"] + 1}, reward '
           f'{best["reward"]:.4f}, accuracy {best["accuracy"]}, cost '
           f'{best["cost"]:.4g}; its config: {config}')
     return 0
+
+
+def export(arch: MetaNetCfg, name: str, header: str) -> None:
+    """The three configs of ``--export`` (``_base_`` paths relative, as
+    the configs beside them have)."""
+    if not name.replace('-', '').replace('_', '').isalnum():
+        raise ValueError(f'--export {name!r}: use letters, digits, - and _')
+    files = {
+        f'configs/metanet/metanet-searched-{name}_8xb128_in1k.py':
+        arch_config('./' + osp.basename(BASE_CONFIG), arch, header),
+        f'configs/gvb/backbones/metanet-searched-{name}.py':
+        gvb_backbone_spec(arch, header),
+        f'configs/distill/efficientnet-lite0_to_metanet-searched-{name}_'
+        'tinyimagenet.py':
+        arch_config('./' + osp.basename(DISTILL_CONFIG), arch, header),
+    }
+    for path, text in files.items():
+        with open(osp.join(ROOT, path), 'w') as f:
+            f.write(text)
+        print(f'[search] wrote {path}')
 
 
 if __name__ == '__main__':

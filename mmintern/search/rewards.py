@@ -4,10 +4,12 @@
 target) ** w`` with ``w = alpha`` at or under the target and ``beta`` over
 it; MnasNet's soft constraint is ``alpha = beta = -0.07``, its hard one
 ``alpha = 0, beta = -1``. A network over ``max_ratio`` x the target gets
-reward 0 and is not trained at all (the expensive part). Its parts are
-built from this registry: a cost (:class:`MACsCost`, :class:`LatencyCost`)
-and an accuracy proxy (:class:`DistillProbeAccuracy`).
+reward 0 and is not trained at all (the expensive part): it is
+``rejected``, which ``run_search`` does not count against the budget. Its
+parts are built from this registry: a cost (:class:`MACsCost`,
+:class:`LatencyCost`) and an accuracy proxy (:class:`DistillProbeAccuracy`).
 """
+import hashlib
 import json
 import os
 import os.path as osp
@@ -114,7 +116,7 @@ class MnasReward:
         cost = self.cost(cfg)
         ratio = cost / self.target
         if self.max_ratio is not None and ratio > self.max_ratio:
-            return dict(reward=0., cost=cost, accuracy=None,
+            return dict(reward=0., cost=cost, accuracy=None, rejected=True,
                         note=f'cost {ratio:.2f} x target, over max_ratio '
                         f'{self.max_ratio}: not trained')
         accuracy = float(self.accuracy(cfg, decisions))
@@ -133,7 +135,9 @@ class DistillProbeAccuracy:
     ``LinearProbeHook`` top-1 in ``probe.json``
     (``configs/search/_base_/proxy_distill_tinyimagenet.py``).
 
-    Each candidate is its own run in ``<work_dir>/<decisions>/``: the config
+    Each candidate is its own run in ``<work_dir>/<proxy>/<decisions>/``,
+    where ``<proxy>`` is a hash of the resolved proxy config (an edited
+    proxy task never reuses the results of the old one): the config
     written there (``candidate.py``: ``config`` with
     ``model.backbone.arch`` set), its log (``run.log``) and checkpoints. A
     run that has written ``probe.json`` is not run again (an architecture
@@ -159,10 +163,17 @@ class DistillProbeAccuracy:
         if not osp.isfile(self.config):
             raise FileNotFoundError(f'no proxy task config at {self.config}')
         self.work_dir, self.command = work_dir, command
+        from mmengine.config import Config
+        text = Config.fromfile(self.config).pretty_text
+        self.proxy_hash = hashlib.sha256(text.encode()).hexdigest()[:8]
+
+    def run_dir(self, decisions: Sequence[int]) -> str:
+        """The folder of the run that scores ``decisions``."""
+        return osp.abspath(osp.join(self.work_dir, self.proxy_hash,
+                                    '-'.join(map(str, decisions))))
 
     def __call__(self, cfg: MetaNetCfg, decisions: Sequence[int]) -> float:
-        run_dir = osp.abspath(osp.join(self.work_dir,
-                                       '-'.join(map(str, decisions))))
+        run_dir = self.run_dir(decisions)
         result = osp.join(run_dir, PROBE_FILE)
         if not osp.isfile(result):
             os.makedirs(run_dir, exist_ok=True)

@@ -2,8 +2,10 @@
 
 Reads each work dir's ``search.json`` (the searcher and seed) and
 ``candidates.jsonl``; prints, per searcher, the best reward after every
-quarter of the budget (mean and standard deviation over the seeds), and
-draws the mean best-so-far curve with the seeds' range around it.
+quarter of the budget (mean and standard deviation over the seeds) and
+the proposals it took (rejected ones included), and draws the mean
+best-so-far curve with the seeds' range around it. An evaluation is what
+the budget counts: a trained candidate, not a rejected proposal.
 
 Example:
     python tools/analysis_tools/plot_search.py work_dirs/search/*_seed* \
@@ -14,7 +16,7 @@ import json
 import os.path as osp
 import sys
 from collections import defaultdict
-from typing import Dict, List
+from typing import Dict, List, NamedTuple
 
 import numpy as np
 
@@ -25,14 +27,21 @@ if ROOT not in sys.path:
 from mmintern.search import LOG_NAME, read_log  # noqa: E402
 
 
+class Run(NamedTuple):
+    curve: np.ndarray  # the best reward after each evaluation
+    proposals: int  # rejected ones included
+
+
 def best_so_far(entries: List[dict]) -> np.ndarray:
-    """The best reward after each evaluation."""
-    return np.maximum.accumulate([e['reward'] for e in entries])
+    """The best reward after each evaluation (rejected proposals, reward 0,
+    are not evaluations)."""
+    return np.maximum.accumulate(
+        [e['reward'] for e in entries if not e.get('rejected', False)])
 
 
-def load(work_dirs: List[str]) -> Dict[str, Dict[int, np.ndarray]]:
-    """searcher -> seed -> best-so-far curve."""
-    curves: Dict[str, Dict[int, np.ndarray]] = defaultdict(dict)
+def load(work_dirs: List[str]) -> Dict[str, Dict[int, Run]]:
+    """searcher -> seed -> its run."""
+    curves: Dict[str, Dict[int, Run]] = defaultdict(dict)
     for work_dir in work_dirs:
         meta_file = osp.join(work_dir, 'search.json')
         if not osp.isfile(meta_file):
@@ -46,39 +55,42 @@ def load(work_dirs: List[str]) -> Dict[str, Dict[int, np.ndarray]]:
         if meta['seed'] in curves[meta['searcher']]:
             raise ValueError(f'two work dirs of {meta["searcher"]} seed '
                              f'{meta["seed"]}')
-        curves[meta['searcher']][meta['seed']] = best_so_far(entries)
+        curves[meta['searcher']][meta['seed']] = Run(best_so_far(entries),
+                                                     len(entries))
     return curves
 
 
-def table(curves: Dict[str, Dict[int, np.ndarray]]) -> str:
+def table(curves: Dict[str, Dict[int, Run]]) -> str:
     """Best reward after each quarter of the shortest run, per searcher."""
-    length = min(len(c) for seeds in curves.values() for c in seeds.values())
+    length = min(len(r.curve) for seeds in curves.values()
+                 for r in seeds.values())
     marks = sorted({max(1, round(length * q / 4)) for q in (1, 2, 3, 4)})
-    lines = ['| searcher | seeds | ' + ' | '.join(
+    lines = ['| searcher | seeds | proposals | ' + ' | '.join(
         f'best @ {m}' for m in marks) + ' |',
-             '|---|---|' + '---|' * len(marks)]
+             '|---|---|---|' + '---|' * len(marks)]
     for name, seeds in sorted(curves.items()):
         cells = []
         for m in marks:
-            values = np.array([c[m - 1] for c in seeds.values()])
+            values = np.array([r.curve[m - 1] for r in seeds.values()])
             cells.append(f'{values.mean():.4f} ± {values.std():.4f}')
-        lines.append(f'| {name} | {len(seeds)} | ' + ' | '.join(cells) +
-                     ' |')
+        proposals = np.array([r.proposals for r in seeds.values()])
+        lines.append(f'| {name} | {len(seeds)} | {proposals.mean():.1f} | ' +
+                     ' | '.join(cells) + ' |')
     return '\n'.join(lines)
 
 
-def plot(curves: Dict[str, Dict[int, np.ndarray]], out: str) -> None:
+def plot(curves: Dict[str, Dict[int, Run]], out: str) -> None:
     import matplotlib
     matplotlib.use('Agg')
     import matplotlib.pyplot as plt
     fig, ax = plt.subplots(figsize=(6, 4))
     for name, seeds in sorted(curves.items()):
-        length = min(len(c) for c in seeds.values())
-        stack = np.stack([c[:length] for c in seeds.values()])
+        length = min(len(r.curve) for r in seeds.values())
+        stack = np.stack([r.curve[:length] for r in seeds.values()])
         steps = np.arange(1, length + 1)
         ax.plot(steps, stack.mean(0), label=f'{name} ({len(seeds)} seeds)')
         ax.fill_between(steps, stack.min(0), stack.max(0), alpha=0.2)
-    ax.set_xlabel('evaluations')
+    ax.set_xlabel('evaluations (trained candidates)')
     ax.set_ylabel('best reward so far')
     ax.legend()
     ax.grid(alpha=0.3)

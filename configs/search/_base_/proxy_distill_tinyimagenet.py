@@ -1,5 +1,5 @@
 # The proxy task that scores one searched MetaNet: the Lite0 -> MetaNet
-# distillation of configs/distill/ made short and small (300 steps of 32
+# distillation of configs/distill/ made short and small (150 steps of 32
 # images at 64 px, on the 10,000 unlabeled Tiny ImageNet images of
 # test/images only), then the fast linear probe (LinearProbeHook) on 20
 # labelled Tiny ImageNet classes of train/, which the distillation never
@@ -10,7 +10,7 @@
 _base_ = ['../../distill/efficientnet-lite0_to_metanet-b1_tinyimagenet.py']
 
 size = 64
-iters = 300
+iters = 150
 # Native 64 px views (the recipe's low-resolution views are not part of
 # the proxy task).
 train_pipeline = [
@@ -24,7 +24,7 @@ tiny_imagenet = _base_.data_root + '/tiny_imagenet'
 train_dataloader = dict(dataset=dict(data_prefix='test/images',
                                      pipeline=train_pipeline))
 
-warmup_iters = 30
+warmup_iters = 15
 param_scheduler = [
     dict(type='LinearLR', start_factor=0.01, by_epoch=False, begin=0,
          end=warmup_iters),
@@ -32,7 +32,7 @@ param_scheduler = [
          end=iters, T_max=iters - warmup_iters, eta_min=1e-5),
 ]
 train_cfg = dict(max_iters=iters)
-default_hooks = dict(checkpoint=dict(interval=100, max_keep_ckpts=1))
+default_hooks = dict(checkpoint=dict(interval=50, max_keep_ckpts=1))
 
 # Every tenth Tiny ImageNet class (sorted wnids), images at their 64 px.
 probe_classes = [
