@@ -20,12 +20,14 @@ CONFIGS = sorted(
     # and tests/test_declip_model.py run them; tests/test_pretrained.py runs
     # the EfficientNet-Lite configs with their real weights,
     # tests/test_distill.py the distillation configs, tests/test_search.py
-    # the search configs (no model: a searcher, a reward, a budget).
+    # the search configs (no model: a searcher, a reward, a budget),
+    # tests/test_vqgan.py the MF configs.
     if '_base_' not in p and osp.join('configs', 'gvb') not in p
     and osp.join('configs', 'intern') not in p
     and osp.join('configs', 'efficientnet_lite') not in p
     and osp.join('configs', 'distill') not in p
-    and osp.join('configs', 'search') not in p)
+    and osp.join('configs', 'search') not in p
+    and osp.join('configs', 'mf') not in p)
 
 
 # B8-B15 hold 0.12-1 billion parameters: allocating and initialising them
