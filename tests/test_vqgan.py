@@ -4,7 +4,10 @@ with the codebook in use, and a killed run that resumes to the
 uninterrupted one (the real config, shrunk)."""
 import glob
 import os.path as osp
+import pickle
+import sys
 
+import mmcv
 import numpy as np
 import pytest
 import torch
@@ -15,9 +18,10 @@ from mmengine.runner import Runner
 from PIL import Image
 
 import mmintern  # noqa: F401
-from _utils import KillAfter, Killed, config_path, needs_data, require_data
+from _utils import (REPO, KillAfter, Killed, config_path, needs_data,
+                    require_data)
 from mmintern.models.algorithms import VQGAN
-from mmintern.models.algorithms.vqgan import codebook_usage
+from mmintern.models.algorithms.vqgan import codebook_usage, load_vqgan
 from mmintern.models.layers.conv_codec import pad_to_multiple
 from mmintern.models.losses import (BackbonePerceptualLoss, adaptive_weight,
                                     hinge_d_loss, hinge_g_loss)
@@ -208,3 +212,102 @@ def test_killed_vqgan_resumes_to_the_uninterrupted_run(tmp_path):
     for key in straight:
         torch.testing.assert_close(resumed[key], straight[key], rtol=0,
                                    atol=0, msg=key)
+
+
+# ------------------------------------------------------ stage 2: re-encode
+@pytest.fixture
+def trained_tiny(tmp_path):
+    """A small VQ-GAN config on the real one, and a checkpoint of it after
+    a few steps on real images."""
+    from mmengine.registry import MODELS, init_default_scope
+    config = tmp_path / 'vqgan.py'
+    config.write_text(
+        f'_base_ = [{CONFIG!r}]\n'
+        'model = dict(embed_dims=8, num_embed=16, base_channels=8,\n'
+        '             perceptual=None, disc_start=100)\n')
+    init_default_scope('mmpretrain')
+    torch.manual_seed(0)
+    model = MODELS.build(Config.fromfile(str(config)).model)
+    optim = wrappers(model, lr=3e-3)
+    data = batch(real_images(8, size=32))
+    for _ in range(10):
+        model.train_step(data, optim)
+    checkpoint = tmp_path / 'vqgan.pth'
+    torch.save(dict(state_dict=model.state_dict()), str(checkpoint))
+    return str(config), str(checkpoint)
+
+
+def _fixture_dataset(root):
+    """Images, a segmentation map that must stay as it is, a CIFAR batch
+    and a text file."""
+    images = real_images(3, size=24)
+    (root / 'img_dir' / 'train').mkdir(parents=True)
+    (root / 'ann_dir' / 'train').mkdir(parents=True)
+    Image.fromarray(images[0]).save(root / 'img_dir' / 'train' / 'a.png')
+    Image.fromarray(images[1]).save(root / 'img_dir' / 'train' / 'b.jpg')
+    mask = np.arange(24 * 24, dtype=np.uint8).reshape(24, 24) % 3
+    Image.fromarray(mask).save(root / 'ann_dir' / 'train' / 'a.png')
+    cifar = root / 'cifar10' / 'cifar-10-batches-py'
+    cifar.mkdir(parents=True)
+    rows = np.stack([np.asarray(Image.fromarray(im).resize((32, 32)))
+                     .transpose(2, 0, 1).reshape(-1) for im in images])
+    with open(cifar / 'test_batch', 'wb') as f:
+        pickle.dump(dict(data=rows, labels=[0, 1, 2]), f)
+    (root / 'split.txt').write_text('a\nb\n')
+    return rows
+
+
+@needs_data('tiny_imagenet', 'test', 'images')
+def test_reencoded_copy_keeps_the_layout_and_is_deterministic(
+        tmp_path, trained_tiny):
+    sys.path.insert(0, osp.join(REPO, 'tools', 'dataset_converters'))
+    import reencode_dataset as tool
+    from mmintern.datasets.transforms import VQGANReencode
+    config, checkpoint = trained_tiny
+    src = tmp_path / 'src'
+    rows = _fixture_dataset(src)
+    args = ['--config', config, '--checkpoint', checkpoint]
+    for out in ('out1', 'out2'):
+        assert tool.main([str(src), str(tmp_path / out), *args]) == 0
+    files = tool.files_of(str(src))
+    assert tool.files_of(str(tmp_path / 'out1')) == sorted(
+        files + [tool.MANIFEST])
+    for rel in files:  # deterministic, byte for byte
+        assert (tmp_path / 'out1' / rel).read_bytes() == \
+            (tmp_path / 'out2' / rel).read_bytes(), rel
+    for rel in ('ann_dir/train/a.png', 'split.txt'):  # kept as they are
+        assert (tmp_path / 'out1' / rel).read_bytes() == \
+            (src / rel).read_bytes()
+    for rel in ('img_dir/train/a.png', 'img_dir/train/b.jpg'):
+        before = np.asarray(Image.open(src / rel))
+        after = np.asarray(Image.open(tmp_path / 'out1' / rel))
+        assert after.shape == before.shape and not np.array_equal(
+            after, before)
+    with open(tmp_path / 'out1' / 'cifar10' / 'cifar-10-batches-py' /
+              'test_batch', 'rb') as f:
+        entry = pickle.load(f, encoding='latin1')  # as GVBCIFAR10 reads
+    assert entry['labels'] == [0, 1, 2]
+    assert entry['data'].shape == rows.shape and entry['data'].dtype == \
+        np.uint8 and not np.array_equal(entry['data'], rows)
+    # The on-the-fly transform gives the tool's pixels (PNG: lossless).
+    img = mmcv.imread(str(src / 'img_dir' / 'train' / 'a.png'))
+    out = VQGANReencode(config, checkpoint)(dict(img=img.copy()))['img']
+    assert np.array_equal(out, mmcv.imread(
+        str(tmp_path / 'out1' / 'img_dir' / 'train' / 'a.png')))
+    # Killed part-way: the missing file is made again, the same bytes.
+    done = tmp_path / 'out1' / 'img_dir' / 'train' / 'b.jpg'
+    expected = done.read_bytes()
+    done.unlink()
+    assert tool.main([str(src), str(tmp_path / 'out1'), *args]) == 0
+    assert done.read_bytes() == expected
+    # Another checkpoint into the same folder is refused.
+    other = tmp_path / 'other.pth'
+    state = torch.load(checkpoint, weights_only=True)
+    state['state_dict']['iteration'] += 1
+    torch.save(state, str(other))
+    with pytest.raises(ValueError, match='other inputs'):
+        tool.main([str(src), str(tmp_path / 'out1'), '--config', config,
+                   '--checkpoint', str(other)])
+    torch.save(dict(state_dict=dict(x=torch.zeros(1))), str(other))
+    with pytest.raises(ValueError, match='not a checkpoint of'):
+        load_vqgan(config, str(other))

@@ -22,6 +22,7 @@ step. Images are the data preprocessor's, scaled to [-1, 1].
 """
 from typing import Dict, Optional, Sequence
 
+import numpy as np
 import torch
 import torch.nn as nn
 from mmengine.model import BaseModel
@@ -33,7 +34,7 @@ from ..layers.conv_codec import ConvDecoder, ConvEncoder, pad_to_multiple
 from ..layers.patch_discriminator import PatchDiscriminator
 from ..losses.gan import adaptive_weight, hinge_d_loss, hinge_g_loss
 
-__all__ = ['VQGAN', 'codebook_usage']
+__all__ = ['VQGAN', 'codebook_usage', 'load_vqgan']
 
 # [-1, 1] from 0-255 RGB.
 DATA_PREPROCESSOR = dict(type='ImgDataPreprocessor', mean=[127.5] * 3,
@@ -131,6 +132,41 @@ class VQGAN(BaseModel):
             self.train(was_training)
         return out.clamp(-1, 1)
 
+    def reencode(self, images: np.ndarray, order: str = 'bgr',
+                 batch_size: int = 16) -> np.ndarray:
+        """MF stage 2 on arrays: ``(N, H, W, 3)`` (or one ``(H, W, 3)``)
+        uint8 images in channel ``order`` ('bgr', as mmcv loads them, or
+        'rgb', as CIFAR stores them) -> their re-encoded copies, same shape,
+        dtype and order, deterministic."""
+        if order not in ('bgr', 'rgb'):
+            raise ValueError(f"order must be 'bgr' or 'rgb', got {order!r}")
+        single = images.ndim == 3
+        batch = images[None] if single else images
+        if batch.ndim != 4 or batch.shape[-1] != 3 or \
+                batch.dtype != np.uint8:
+            raise ValueError('reencode takes uint8 (N, H, W, 3) or (H, W, 3) '
+                             f'images, got {batch.dtype} {batch.shape}')
+        # The model saw what its data preprocessor made of mmcv's BGR.
+        model_order = ('rgb' if self.data_preprocessor._channel_conversion
+                       else 'bgr')
+        flip = order != model_order
+        mean, std = self.data_preprocessor.mean, self.data_preprocessor.std
+        device = next(self.parameters()).device
+        out = []
+        for start in range(0, len(batch), batch_size):
+            x = torch.from_numpy(np.ascontiguousarray(
+                batch[start:start + batch_size])).to(device)
+            x = x.permute(0, 3, 1, 2).float()
+            if flip:
+                x = x.flip(1)
+            y = self.reconstruct((x - mean) / std) * std + mean
+            if flip:
+                y = y.flip(1)
+            out.append(y.round().clamp(0, 255).to(torch.uint8)
+                       .permute(0, 2, 3, 1).cpu().numpy())
+        result = np.concatenate(out)
+        return result[0] if single else result
+
     def forward(self, inputs, data_samples=None, mode: str = 'tensor'):
         if mode == 'tensor':
             return self.reconstruct(inputs)
@@ -183,3 +219,27 @@ class VQGAN(BaseModel):
             log_vars['loss_d'] = d_loss.detach()
         self.iteration += 1
         return log_vars
+
+
+def load_vqgan(config: str, checkpoint: str, device: str = 'cpu') -> VQGAN:
+    """A trained VQ-GAN from its training config and a checkpoint of it
+    (loaded weights-only), in eval mode. The perceptual backbone's own
+    weights are not needed: they are part of the checkpoint."""
+    from mmengine.config import Config
+    from mmengine.registry import init_default_scope
+    from mmintern.utils import load_weights_only
+    cfg = Config.fromfile(config)
+    if cfg.model.get('type') not in ('VQGAN', 'mmintern.VQGAN'):
+        raise ValueError(f'{config} is not a VQGAN config (its model is '
+                         f'{cfg.model.get("type")!r})')
+    init_default_scope(cfg.get('default_scope', 'mmengine'))
+    model = ROOT_MODELS.build(cfg.model)
+    state = load_weights_only(checkpoint, map_location='cpu')
+    state = state.get('state_dict', state)
+    missing, unexpected = model.load_state_dict(state, strict=False)
+    if missing or unexpected:
+        raise ValueError(
+            f'{checkpoint} is not a checkpoint of {config}: missing '
+            f'{missing[:5]}{"..." if len(missing) > 5 else ""}, unexpected '
+            f'{unexpected[:5]}{"..." if len(unexpected) > 5 else ""}')
+    return model.to(device).eval()
