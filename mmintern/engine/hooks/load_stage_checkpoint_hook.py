@@ -96,14 +96,11 @@ class LoadStageCheckpointHook(Hook):
         """Whether ``load_or_resume`` resumed a checkpoint."""
         return bool(runner._resume and runner._has_loaded)
 
-    def before_train(self, runner) -> None:
-        if self.resumed(runner):
-            runner.logger.info('LoadStageCheckpointHook: the run resumed, '
-                               'not loading the stage checkpoint')
-            return
+    def read_state(self) -> dict:
+        """The checkpoint's state dict, its keys mapped."""
         if self.checkpoint is None:
             source = self.stage or 'the previous stage'
-            raise ValueError('LoadStageCheckpointHook: no checkpoint set; '
+            raise ValueError(f'{type(self).__name__}: no checkpoint set; '
                              f'give the checkpoint of {source} '
                              '(tools/intern_pipeline.py sets it)')
         filename = osp.expanduser(str(self.checkpoint))
@@ -115,7 +112,15 @@ class LoadStageCheckpointHook(Hook):
             else ckpt
         if not isinstance(state, dict):
             raise TypeError(f'{filename} holds no state dict')
-        state = map_keys(state, self.mapping)
+        return map_keys(state, self.mapping)
+
+    def before_train(self, runner) -> None:
+        if self.resumed(runner):
+            runner.logger.info(f'{type(self).__name__}: the run resumed, '
+                               'not loading the stage checkpoint')
+            return
+        state = self.read_state()
+        filename = self.checkpoint
         model = unwrap_model(runner)
         model_keys = list(model.state_dict())
         unexpected = sorted(set(state) - set(model_keys))
