@@ -39,8 +39,9 @@ def parse_tool_args(parser: argparse.ArgumentParser) -> argparse.Namespace:
 
 
 # Config fields that dataset paths are built from when the config is
-# parsed: setting one with --cfg-options moves those paths with it.
-ROOT_KEYS = ('gvb_root', 'data_root')
+# parsed: setting one with --cfg-options moves those paths with it
+# (reencoded_root: MF's re-encoded copy of the GV-B data, configs/mf/).
+ROOT_KEYS = ('gvb_root', 'data_root', 'reencoded_root')
 
 
 def merge_cfg_options(cfg: Config, options: dict) -> Config:
