@@ -100,6 +100,22 @@ def test_adaptive_weight_is_the_gradient_norm_ratio():
     assert not adaptive_weight(rec, g, w).requires_grad
 
 
+def test_frechet_distance_on_hand_computed_gaussians():
+    from mmintern.evaluation.functional import frechet_distance
+    rng = np.random.default_rng(0)
+    a = rng.normal(size=(500, 3))
+    assert frechet_distance(a, a) == pytest.approx(0., abs=1e-6)
+    # A shift moves only the mean term: |shift|^2.
+    assert frechet_distance(a, a + [1., 2., 0.]) == pytest.approx(5.)
+    # 1-D: (m1 - m2)^2 + (s1 - s2)^2 for standard deviations s1, s2.
+    x = np.array([[0.], [2.]])  # mean 1, sample variance 2
+    y = np.array([[0.], [4.]])  # mean 2, sample variance 8
+    assert frechet_distance(x, y) == pytest.approx(
+        1 + (2**0.5 - 8**0.5)**2)
+    with pytest.raises(ValueError, match='one width'):
+        frechet_distance(a, a[:, :2])
+
+
 def test_codebook_usage_counts():
     out = codebook_usage(torch.tensor([0, 0, 1, 1]), num_embed=4)
     assert out['perplexity'] == pytest.approx(2.)  # two codes, evenly
