@@ -7,6 +7,7 @@ one runs stages 3 and 4 on the real GV-B mini suite."""
 import copy
 import os
 import os.path as osp
+import sys
 
 import pytest
 import torch
@@ -15,7 +16,7 @@ from mmengine.registry import MODELS, init_default_scope
 from mmengine.runner import Runner
 
 import mmintern  # noqa: F401
-from _utils import SHARED_DATA, config_path, needs_data
+from _utils import REPO, SHARED_DATA, config_path, needs_data
 from mmintern.gvb.backbone_spec import apply_backbone, load_backbone_spec
 from mmintern.models.backbones import MetaNet
 from mmintern.utils.cli import merge_cfg_options
@@ -91,3 +92,24 @@ def test_classification_mf_runs_stage3_then_stage4(tmp_path):
     assert hook.new_params == ['head.fc.weight', 'head.fc.bias']
     assert not hook.in_stage3
     assert osp.isfile(tmp_path / 'work' / 'iter_2.pth')
+    # Tested through GV-B's evaluator, under the key mf_evidence.py reads.
+    raw = runner.test()
+    assert 0 <= raw[cfg.gvb.metric_keys['accuracy']] <= 100
+
+
+def test_methods_are_settings_of_the_hook():
+    sys.path.insert(0, osp.join(REPO, 'tools', 'analysis_tools'))
+    from mf_evidence import METHODS, TASKS, method_options
+    for task, (_, config) in TASKS.items():
+        cfg = Config.fromfile(osp.join(REPO, config))
+        length = cfg.train_cfg.get('max_epochs',
+                                   cfg.train_cfg.get('max_iters'))
+        options = {m: method_options(cfg, m) for m in METHODS}
+        assert options['MF'] == {}  # the config is MF
+        assert options['LP-FT'] == {
+            'custom_hooks.0.stage3_dataloader': None}
+        assert options['fine-tuning']['custom_hooks.0.stage3'] == 0
+        for method in ('linear probe', 'MF w/o stage 4'):
+            assert options[method]['custom_hooks.0.stage3'] == length
+        assert 'custom_hooks.0.stage3_dataloader' not in \
+            options['MF w/o stage 4']
