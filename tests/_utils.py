@@ -71,3 +71,16 @@ class KillAfter(Hook):
                          outputs=None):
         if runner.iter == self.k:
             raise Killed
+
+
+def train_or_kill(runner, kill_after=None):
+    """``runner.train()``: the model's final state (cloned), or with
+    ``kill_after`` an abrupt end after that iteration's checkpoint
+    (:class:`KillAfter`), and None."""
+    if kill_after is not None:
+        runner.register_hook(KillAfter(kill_after))
+        with pytest.raises(Killed):
+            runner.train()
+        return None
+    runner.train()
+    return {k: v.clone() for k, v in runner.model.state_dict().items()}

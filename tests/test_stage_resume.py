@@ -10,7 +10,7 @@ from mmengine.config import Config
 from mmengine.runner import Runner
 
 import mmintern  # noqa: F401
-from _utils import REPO, KillAfter, Killed, needs_data
+from _utils import REPO, needs_data, train_or_kill
 from mmintern.models.backbones import MetaNet
 
 UP_G = osp.join(REPO, 'configs', 'intern', 'up-g_metanet-b1_multitask.py')
@@ -37,14 +37,7 @@ def _run(work_dir, stage_ckpt, name, resume=False, kill_after=None):
         'work_dir': str(work_dir), 'train_cfg.max_iters': MAX_ITERS,
         'default_hooks.checkpoint.interval': 2, 'resume': resume,
         'log_level': 'WARNING', 'experiment_name': name})
-    runner = Runner.from_cfg(cfg)
-    if kill_after is not None:
-        runner.register_hook(KillAfter(kill_after))
-        with pytest.raises(Killed):
-            runner.train()
-        return None
-    runner.train()
-    return {k: v.clone() for k, v in runner.model.state_dict().items()}
+    return train_or_kill(Runner.from_cfg(cfg), kill_after)
 
 
 @pytest.fixture(scope='module')

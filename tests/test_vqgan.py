@@ -18,8 +18,8 @@ from mmengine.runner import Runner
 from PIL import Image
 
 import mmintern  # noqa: F401
-from _utils import (REPO, KillAfter, Killed, config_path, needs_data,
-                    require_data)
+from _utils import (REPO, config_path, needs_data, require_data,
+                    train_or_kill)
 from mmintern.models.algorithms import VQGAN
 from mmintern.models.algorithms.vqgan import codebook_usage, load_vqgan
 from mmintern.models.layers.conv_codec import pad_to_multiple
@@ -209,14 +209,7 @@ def _run(work_dir, name, resume=False, kill_after=None):
     for dataset in cfg.train_dataloader.dataset.datasets:
         dataset.pipeline = cfg.train_pipeline
         dataset.indices = 8
-    runner = Runner.from_cfg(cfg)
-    if kill_after is not None:
-        runner.register_hook(KillAfter(kill_after))
-        with pytest.raises(Killed):
-            runner.train()
-        return None
-    runner.train()
-    return {k: v.clone() for k, v in runner.model.state_dict().items()}
+    return train_or_kill(Runner.from_cfg(cfg), kill_after)
 
 
 @needs_data('tiny_imagenet')

@@ -32,12 +32,12 @@ import glob
 import json
 import os
 import os.path as osp
-import statistics
 import subprocess
 import sys
 from typing import Dict, List
 
 import numpy as np
+from distill_evidence import mean_std
 
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 if ROOT not in sys.path:
@@ -219,12 +219,6 @@ def run_method(task: str, method: str, seed: int, args) -> Dict[str, float]:
     return {name: float(raw[key]) * scale}
 
 
-def mean_std(values) -> str:
-    values = list(values)
-    std = statistics.stdev(values) if len(values) > 1 else 0.
-    return f'{statistics.mean(values):.2f} ± {std:.2f}'
-
-
 def main(argv=None) -> int:
     args = parse_args(argv)
     os.makedirs(osp.join(ROOT, args.work_dir), exist_ok=True)
@@ -318,7 +312,8 @@ def main(argv=None) -> int:
         per = {m: [runs[f'{task}|{m}|{s}'] for s in args.seeds]
                for m in args.methods}
         (metric, ) = per[args.methods[0]][0]
-        cells = [mean_std(r[metric] for r in per[m]) for m in args.methods]
+        cells = [mean_std(r[metric] for r in per[m]).lstrip('+')
+                 for m in args.methods]
         if 'MF' in per and 'LP-FT' in per:
             cells.append(mean_std(a[metric] - b[metric] for a, b in
                                   zip(per['MF'], per['LP-FT'])))
