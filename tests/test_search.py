@@ -457,3 +457,32 @@ def test_search_evidence_names_what_is_missing(tmp_path):
     (tmp_path / 'metanet-b1_distilled.pth').write_bytes(b'')
     with pytest.raises(FileNotFoundError, match='--export nosuch'):
         search_evidence.main(['nosuch', '--b1-evidence-dir', str(tmp_path)])
+
+
+def test_the_exported_searched_network_is_one_network_in_three_configs():
+    """configs/*/metanet-searched-b1macs*: the model config, the GV-B spec
+    and the distillation recipe hold the same network, which builds, and
+    the recipe is MetaNet-B1's with only the student changed."""
+    from mmengine.registry import MODELS, init_default_scope
+    model_cfg = Config.fromfile(config_path(
+        'metanet', 'metanet-searched-b1macs_8xb128_in1k.py'))
+    spec = load_backbone_spec(config_path(
+        'gvb', 'backbones', 'metanet-searched-b1macs.py'))
+    recipe = Config.fromfile(config_path(
+        'distill', 'efficientnet-lite0_to_metanet-searched-b1macs_'
+        'tinyimagenet.py'))
+    arch = MetaNet.parse_arch(model_cfg.model.backbone.arch)
+    assert MetaNet.parse_arch(spec.backbone['arch']) == arch
+    assert MetaNet.parse_arch(recipe.model.backbone.arch) == arch
+    b1 = Config.fromfile(config_path(
+        'distill', 'efficientnet-lite0_to_metanet-b1_tinyimagenet.py'))
+    recipe.model.backbone.arch = 'b1'
+    assert recipe.to_dict() == b1.to_dict()
+    assert MetaNetSpace().encode(arch)  # a point of the searched space
+    init_default_scope('mmpretrain')
+    distiller = MODELS.build(Config.fromfile(config_path(
+        'distill', 'efficientnet-lite0_to_metanet-searched-b1macs_'
+        'tinyimagenet.py')).model)
+    maps = distiller(torch.zeros(1, 3, 64, 64), mode='tensor')
+    assert [m.shape[1] for m in maps] == [arch.stages[i].width
+                                          for i in (2, 4, 5)]
