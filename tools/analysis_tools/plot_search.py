@@ -2,9 +2,9 @@
 
 Reads each work dir's ``search.json`` (the searcher and seed) and
 ``candidates.jsonl``; prints, per searcher, the best reward after every
-quarter of the budget (mean and standard deviation over the seeds) and
-the proposals it took (rejected ones included), and draws the mean
-best-so-far curve with the seeds' range around it. An evaluation is what
+quarter of the budget (mean and sample standard deviation over the
+seeds) and the proposals it took (rejected ones included), and draws the
+mean best-so-far curve with the seeds' range around it. An evaluation is what
 the budget counts: a trained candidate, not a rejected proposal.
 
 Example:
@@ -72,7 +72,8 @@ def table(curves: Dict[str, Dict[int, Run]]) -> str:
         cells = []
         for m in marks:
             values = np.array([r.curve[m - 1] for r in seeds.values()])
-            cells.append(f'{values.mean():.4f} ± {values.std():.4f}')
+            std = values.std(ddof=1) if len(values) > 1 else 0.
+            cells.append(f'{values.mean():.4f} ± {std:.4f}')
         proposals = np.array([r.proposals for r in seeds.values()])
         lines.append(f'| {name} | {len(seeds)} | {proposals.mean():.1f} | ' +
                      ' | '.join(cells) + ' |')
