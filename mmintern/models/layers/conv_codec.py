@@ -13,6 +13,8 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
+from mmintern.registry import register_model
+
 
 def _norm(channels: int) -> nn.GroupNorm:
     # 32 groups as taming's, fewer for narrow layers (groups must divide).
@@ -44,6 +46,7 @@ def _widths(base_channels: int, channel_mults: Sequence[int]):
     return [base_channels * m for m in channel_mults]
 
 
+@register_model
 class ConvEncoder(nn.Module):
     """Image (B, 3, H, W) -> latent (B, embed_dims, H / f, W / f)."""
 
@@ -70,6 +73,7 @@ class ConvEncoder(nn.Module):
         return self.layers(x)
 
 
+@register_model
 class ConvDecoder(nn.Module):
     """Latent (B, embed_dims, h, w) -> image (B, 3, h * f, w * f)."""
 

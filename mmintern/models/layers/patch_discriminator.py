@@ -3,7 +3,10 @@ scores overlapping patches rather than the whole image, as taming's."""
 import torch
 import torch.nn as nn
 
+from mmintern.registry import register_model
 
+
+@register_model
 class PatchDiscriminator(nn.Module):
     """Conv(4, stride 2) layers doubling the width up to 8x ``channels``,
     one stride-1 layer, then a 1-channel map of patch logits.
