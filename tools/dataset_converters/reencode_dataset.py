@@ -16,8 +16,8 @@ in the same layout, which the dataset's own config then reads unchanged
 Deterministic (the VQ-GAN in eval mode, no randomness), and resumable:
 each file is written to a temporary name and renamed, and a file already
 in DST is not done again. ``DST/reencode.json`` records the source, the
-config and the checkpoint's SHA-256; DST made from other inputs is refused
-(use another folder).
+config and the checkpoint's SHA-256 (GV-B's ``checkpoint_identity``);
+DST made from other inputs is refused (use another folder).
 
 Example (the GV-B mini suite's CamVid)::
 
@@ -28,7 +28,6 @@ Example (the GV-B mini suite's CamVid)::
 """
 import argparse
 import fnmatch
-import hashlib
 import json
 import os
 import os.path as osp
@@ -63,14 +62,6 @@ def parse_args(argv=None):
                         '%(default)s)')
     parser.add_argument('--device', default='cpu')
     return parser.parse_args(argv)
-
-
-def sha256(path: str) -> str:
-    digest = hashlib.sha256()
-    with open(path, 'rb') as f:
-        for block in iter(lambda: f.read(1 << 20), b''):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def kind(rel: str, keep: Sequence[str]) -> str:
@@ -145,10 +136,12 @@ def main(argv=None) -> int:
             raise FileNotFoundError(f'no {what} {path}')
     if osp.abspath(args.dst) == osp.abspath(args.src):
         raise ValueError('dst must differ from src: the copy is new')
+    from mmintern.gvb.provenance import checkpoint_identity
     from mmintern.models.algorithms.vqgan import load_vqgan
     check_manifest(args.dst, dict(src=osp.abspath(args.src),
                                   config=osp.abspath(args.config),
-                                  checkpoint_sha256=sha256(args.checkpoint),
+                                  checkpoint=checkpoint_identity(
+                                      args.checkpoint),
                                   keep=list(args.keep)))
     model = load_vqgan(args.config, args.checkpoint, args.device)
     counts = dict(image=0, cifar=0, keep=0, done_before=0)
