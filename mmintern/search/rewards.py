@@ -45,17 +45,19 @@ class MACsCost:
 
     def __call__(self, cfg: MetaNetCfg) -> float:
         if cfg not in self._cache:
-            from mmengine.analysis import FlopAnalyzer
-            size = self.input_size
-            analyzer = FlopAnalyzer(_network(cfg), torch.zeros(1, 3, size,
-                                                               size))
-            # The ops without a count (norms' statistics, pooling) are
-            # mmengine's choice, the same for every candidate: no warning
-            # per candidate.
-            analyzer.unsupported_ops_warnings(False)
-            analyzer.uncalled_modules_warnings(False)
-            self._cache[cfg] = float(analyzer.total())
+            self._cache[cfg] = count_macs(_network(cfg), self.input_size)
         return self._cache[cfg]
+
+
+def count_macs(model: torch.nn.Module, input_size: int) -> float:
+    """mmengine's multiply-add count of ``model`` on one square image."""
+    from mmengine.analysis import FlopAnalyzer
+    analyzer = FlopAnalyzer(model, torch.zeros(1, 3, input_size, input_size))
+    # The ops without a count (norms' statistics, pooling) are mmengine's
+    # choice, the same for every network: no warning per network.
+    analyzer.unsupported_ops_warnings(False)
+    analyzer.uncalled_modules_warnings(False)
+    return float(analyzer.total())
 
 
 @REWARDS.register_module()

@@ -55,19 +55,15 @@ def parse_args(argv=None):
 
 def complexity(spec_file: str) -> str:
     """MACs at 224 px and parameters of a spec's backbone."""
-    import torch
-    from mmengine.analysis import FlopAnalyzer
-    import mmintern  # noqa: F401
     from mmintern.gvb.backbone_spec import load_backbone_spec
     from mmintern.models.backbones import MetaNet
+    from mmintern.search.rewards import count_macs
     spec = load_backbone_spec(osp.join(ROOT, spec_file))
-    arch = spec.backbone['arch']
-    model = MetaNet(arch=arch, out_indices=(spec.pooled_out_indices, ))
-    analyzer = FlopAnalyzer(model.eval(), torch.zeros(1, 3, 224, 224))
-    analyzer.unsupported_ops_warnings(False)
-    analyzer.uncalled_modules_warnings(False)
+    model = MetaNet(arch=spec.backbone['arch'],
+                    out_indices=(spec.pooled_out_indices, )).eval()
     params = sum(p.numel() for p in model.parameters())
-    return f'{analyzer.total() / 1e9:.3f} GMACs, {params / 1e6:.2f} M params'
+    return (f'{count_macs(model, 224) / 1e9:.3f} GMACs, {params / 1e6:.2f} '
+            'M params')
 
 
 def main(argv=None) -> int:
